@@ -1,0 +1,3 @@
+"""scoping-tui: threat modeling and scoping for AI systems."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from scoping_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""A short plain-text summary of a model: what it holds and where it sits on the matrices."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scoping_tui.engine.scope import agentic_scope, generative_scope
+from scoping_tui.model.types import SystemModel
+
+
+def model_summary(model: SystemModel) -> str:
+    info = model.system
+    lines = [f"{info.name}  ({model.file})"]
+    if info.description:
+        lines.append(f"  {info.description.strip().splitlines()[0]}")
+    phase = info.phase if info.phase_declared else f"{info.phase} (not declared)"
+    lines.append(f"  phase: {phase}" + (f"   owner: {info.owner}" if info.owner else ""))
+    lines.append(f"  {len(model.components)} components, {len(model.flows)} flows, "
+                 f"{len(model.boundaries)} trust boundaries, {len(model.controls)} controls "
+                 f"declared, {len(model.accepted_risks)} accepted risks")
+    by_type = Counter(c.type for c in model.components)
+    lines.append("  components: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items())))
+    for label, scope in (("generative AI scope", generative_scope(model)),
+                         ("agentic AI scope", agentic_scope(model))):
+        declared = ""
+        if scope.declared is not None:
+            declared = " (as declared)" if scope.declared == scope.value else \
+                f" (declared {scope.declared})"
+        lines.append(f"  {label}: {scope.value} {scope.name}{declared}")
+        lines.extend(f"    because {reason.text}" for reason in scope.reasons)
+    return "\n".join(lines) + "\n"

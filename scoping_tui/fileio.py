@@ -1,0 +1,44 @@
+"""Writing files without ever leaving a half-written one behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write ``text`` to ``path`` through a synced temporary file in the same folder.
+
+    The original file (if any) keeps its permissions; with ``overwrite=False`` an existing
+    file is never replaced (``FileExistsError``).
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    mode: int | None = None
+    if path.exists():
+        if not overwrite:
+            raise FileExistsError(str(path))
+        mode = path.stat().st_mode & 0o7777
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp_name, mode)
+        if not overwrite:
+            # link() fails if the name appeared meanwhile; replace() would clobber it.
+            os.link(temp_name, path)
+            os.unlink(temp_name)
+        else:
+            os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

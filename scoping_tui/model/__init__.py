@@ -1,0 +1,1 @@
+"""Loading, validating and representing system models (no Textual here)."""

@@ -1,0 +1,72 @@
+"""Problems found in a file, each pinned to a file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+START = Position(1, 1)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    position: Position
+    severity: Severity
+    message: str
+    code: str
+    """Stable machine-readable class of the problem, e.g. ``unknown-key``."""
+    path: str = ""
+    """Where in the document, e.g. ``components[2].agent.approval``; empty for the whole file."""
+
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+    @property
+    def column(self) -> int:
+        return self.position.column
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.file, self.line, self.column, 0 if self.severity is Severity.ERROR else 1,
+                self.message)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "code": self.code,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    unique = dict.fromkeys(diagnostics)
+    return sorted(unique, key=Diagnostic.sort_key)

@@ -1,0 +1,447 @@
+"""Read a YAML file safely into plain data, keeping the line and column of every key and value.
+
+The event stream of libyaml is consumed with an explicit stack instead of PyYAML's recursive
+constructor, so that no input can construct objects, recurse without bound, or expand aliases
+without bound: every limit becomes a diagnostic instead of an exception.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
+from scoping_tui.model.paths import Path
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""Largest model file read by default (5 MiB); ``SCOPING_TUI_MAX_BYTES`` or ``--max-size``
+change it."""
+MAX_DEPTH = 64
+_MAX_INT_BITS = 256
+MAX_NODES = 1_000_000
+"""Most values a document may expand to, aliases included (alias-expansion bombs stop here)."""
+
+_EventParser: Any
+try:
+    from yaml.cyaml import CParser as _EventParser  # type: ignore[attr-defined]
+except ImportError:  # PyYAML built without libyaml: the pure-Python parser is slower, not wrong.
+    _EventParser = None
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_resolver = Resolver()
+_constructor = SafeConstructor()
+_CONVERTERS = {
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
+
+
+def max_bytes_from_env() -> int:
+    raw = os.environ.get("SCOPING_TUI_MAX_BYTES", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Positions of keys and values, by document path."""
+
+    keys: dict[Path, Position] = field(default_factory=dict)
+    values: dict[Path, Position] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Position:
+        """Where the value at ``path`` starts, or else where its nearest enclosing value does."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return START
+
+    def key(self, path: Path) -> Position:
+        """Where the key of ``path`` is written; the value's position for list items."""
+        found = self.keys.get(path)
+        return found if found is not None else self.value(path)
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str
+    data: Any
+    source: SourceMap
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _error(file: str, position: Position, message: str, code: str) -> LoadFailure:
+    return LoadFailure((Diagnostic(file, position, Severity.ERROR, message, code),))
+
+
+def _position(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def read_text(path: FsPath, display: str | None = None, max_bytes: int | None = None,
+              ) -> str | LoadFailure:
+    """Read a model file as text, refusing what is too big, binary or not UTF-8."""
+    name = display if display is not None else str(path)
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    try:
+        if path.is_dir():
+            return _error(name, START, "is a directory, not a model file", "unreadable")
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        return _error(name, START, "file not found", "unreadable")
+    except OSError as exc:
+        return _error(name, START, f"cannot read file: {exc.strerror or exc}", "unreadable")
+    if len(raw) > limit:
+        return _error(
+            name, START,
+            f"file is larger than the {limit:,}-byte limit; raise it with --max-size or "
+            "SCOPING_TUI_MAX_BYTES if the model really is this big",
+            "too-large",
+        )
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str | LoadFailure:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return _error(name, START, "file is UTF-16; save it as UTF-8", "encoding")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        return _error(name, _offset_position(raw, offset),
+                      "file contains NUL bytes: it looks binary, not a YAML model", "binary")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _error(name, _offset_position(raw, exc.start),
+                      f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                      f"{exc.start}); save it as UTF-8", "encoding")
+    return text
+
+
+def _offset_position(raw: bytes, offset: int) -> Position:
+    before = raw[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return Position(before.count(b"\n") + 1, column)
+
+
+def load_file(path: FsPath | str, display: str | None = None, max_bytes: int | None = None,
+              ) -> Document | LoadFailure:
+    fs_path = FsPath(path)
+    name = display if display is not None else str(path)
+    text = read_text(fs_path, name, max_bytes)
+    if isinstance(text, LoadFailure):
+        return text
+    return parse(text, name)
+
+
+def _char_position(text: str, index: int) -> Position:
+    before = text[:index]
+    return Position(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def _char_at(text: str, position: Position) -> str:
+    lines = text.split("\n", position.line)
+    if position.line - 1 < len(lines):
+        line = lines[position.line - 1]
+        if 0 < position.column <= len(line):
+            return line[position.column - 1]
+    return ""
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str, text: str) -> LoadFailure:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    position = _position(mark) if mark is not None else START
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = exc.character
+        code = ord(character) if isinstance(character, str) else int(character)
+        shown = f"#x{code:04x}"
+        return _error(file, _char_position(text, exc.position),
+                      f"character {shown} is not allowed in YAML; remove it", "yaml-syntax")
+    if "maximum nesting depth" in problem:
+        return _error(file, position, f"document is nested more than {MAX_DEPTH} levels deep",
+                      "too-deep")
+    if "'\\t'" in problem or _char_at(text, position) == "\t":
+        message = "tab character where YAML expects indentation; indent with spaces"
+    else:
+        message = f"invalid YAML: {problem}"
+        if context:
+            where = ""
+            if context_mark is not None and context_mark is not mark:
+                start = _position(context_mark)
+                where = f" that starts at line {start.line}, column {start.column}"
+            message += f" ({context}{where})"
+    return _error(file, position, message, "yaml-syntax")
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_mark", "merged", "nodes", "path")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path,
+                 anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.key: str | None = None
+        self.key_mark: Position | None = None
+        self.nodes = 1
+        self.merged: set[str] = set()
+        """Keys that came from a `<<` merge; an explicit key may override them."""
+
+
+class _Abort(Exception):
+    def __init__(self, position: Position, message: str, code: str) -> None:
+        self.position = position
+        self.message = message
+        self.code = code
+
+
+def _check_tag(event: Any) -> None:
+    if event.tag is not None and event.tag != "!" and event.tag not in _ALLOWED_SCALAR_TAGS:
+        raise _Abort(_position(event.start_mark),
+                     f"tag {event.tag!r} is not allowed: a model holds plain data and nothing "
+                     "is ever constructed from it", "forbidden-tag")
+
+
+def _scalar(event: Any) -> Any:
+    tag = event.tag
+    value: str = event.value
+    _check_tag(event)
+    if tag is None or tag == "!":
+        # The C parser reports plain scalars with style '', the Python one with None.
+        if event.style not in (None, "") or not event.implicit[0]:
+            return value
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay the text the author wrote, as in YAML 1.2 and in editors' language servers.
+        return value
+    if tag == "tag:yaml.org,2002:merge":
+        return "<<"
+    converter = _CONVERTERS.get(tag)
+    if converter is None:
+        return value
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    try:
+        converted = converter(node)
+    except (ValueError, OverflowError):
+        converted = None
+    if (converted is None and tag != "tag:yaml.org,2002:null") or (
+            isinstance(converted, int) and converted.bit_length() > _MAX_INT_BITS):
+        raise _Abort(_position(event.start_mark),
+                     f"the number {value[:40]!r}{'…' if len(value) > 40 else ''} is too large "
+                     "to read", "bad-number")
+    return converted
+
+
+def parse(text: str, file: str) -> Document | LoadFailure:
+    """Parse YAML text into plain data (dicts, lists, str, int, float, bool, None) and positions."""
+    source = SourceMap()
+    try:
+        try:
+            data = _build(text, file, source, _EventParser)
+        except yaml.YAMLError as exc:
+            if "maximum nesting depth" not in str(exc):
+                raise
+            # libyaml stops at its own depth limit, far past ours; the Python parser reaches
+            # our limit first and so reports where the nesting became too deep.
+            data = _build(text, file, SourceMap(), None)
+    except _Abort as abort:
+        return _error(file, abort.position, abort.message, abort.code)
+    except yaml.YAMLError as exc:
+        return _yaml_problem(exc, file, text)
+    except RecursionError:
+        return _error(file, START, "document is nested too deeply", "too-deep")
+    if isinstance(data, LoadFailure):
+        return data
+    return Document(file, data, source, text)
+
+
+_NO_DOCUMENT = object()
+
+
+def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    root: Any = _NO_DOCUMENT
+    documents = 0
+    total_nodes = 0
+    parser = parser_class(text) if parser_class is not None else None
+    events = _iter_events(parser, text)
+
+    def attach(value: Any, position: Position, nodes: int, new_nodes: int) -> None:
+        """Place a finished value in its parent; ``nodes`` is its size with aliases expanded."""
+        nonlocal root, total_nodes
+        total_nodes += new_nodes
+        if total_nodes > MAX_NODES:
+            raise _Abort(position, f"document expands to more than {MAX_NODES:,} values "
+                         "(aliases repeated too often?); aliases this large are refused",
+                         "too-large")
+        if not stack:
+            root = value
+            source.values[()] = position
+            return
+        frame = stack[-1]
+        frame.nodes += nodes
+        container = frame.container
+        if isinstance(container, list):
+            path = (*frame.path, len(container))
+            source.values[path] = position
+            container.append(value)
+            return
+        if frame.key is None:
+            if not isinstance(value, str | int | float | bool) and value is not None:
+                raise _Abort(position, "mapping keys must be plain words, not lists or "
+                             "mappings", "bad-key")
+            key = "<<" if value == "<<" else _key_text(value)
+            if key in frame.merged:
+                frame.merged.discard(key)
+                del container[key]
+            elif key in container and key != "<<":
+                first = source.keys.get((*frame.path, key), START)
+                raise _Abort(position, f"duplicate key {key!r}: it is also set at line "
+                             f"{first.line}, column {first.column}; YAML would silently keep "
+                             "only the last one", "duplicate-key")
+            frame.key = key
+            frame.key_mark = position
+            return
+        key = frame.key
+        frame.key = None
+        if key == "<<":
+            assert isinstance(container, dict)
+            frame.merged |= _merge(container, value, position)
+            return
+        path = (*frame.path, key)
+        assert frame.key_mark is not None
+        source.keys[path] = frame.key_mark
+        source.values[path] = position
+        container[key] = value
+
+    for event in events:
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                # Keys are the text as written: `1:` or `yes:` are names here, not values.
+                _check_tag(event)
+                value = event.value
+            else:
+                value = _scalar(event)
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            attach(value, _position(event.start_mark), 1, 1)
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if event.tag not in _ALLOWED_COLLECTION_TAGS:
+                raise _Abort(_position(event.start_mark),
+                             f"tag {event.tag!r} is not allowed: a model holds plain data and "
+                             "nothing is ever constructed from it", "forbidden-tag")
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(_position(event.start_mark),
+                             f"document is nested more than {MAX_DEPTH} levels deep",
+                             "too-deep")
+            container: dict[str, Any] | list[Any] = {} if kind == "MappingStartEvent" else []
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                raise _Abort(_position(event.start_mark), "mapping keys must be plain words, "
+                             "not lists or mappings", "bad-key")
+            path = _child_path(stack)
+            stack.append(_Frame(container, path, event.anchor))
+            source.values[path] = _position(event.start_mark)
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            frame = stack.pop()
+            start = source.values.get(frame.path, START)
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.container, frame.nodes)
+            attach(frame.container, start, frame.nodes, 1)
+        elif kind == "AliasEvent":
+            if event.anchor not in anchors:
+                raise _Abort(_position(event.start_mark),
+                             f"alias *{event.anchor} refers to no anchor", "yaml-syntax")
+            value, nodes = anchors[event.anchor]
+            if (stack and isinstance(stack[-1].container, dict) and stack[-1].key is None
+                    and not isinstance(value, str)):
+                raise _Abort(_position(event.start_mark), "mapping keys must be plain "
+                             "words, not lists or mappings", "bad-key")
+            attach(value, _position(event.start_mark), nodes, nodes)
+        elif kind == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                raise _Abort(_position(event.start_mark),
+                             "file holds more than one YAML document (a second `---`); a "
+                             "model is one document", "multiple-documents")
+    if root is _NO_DOCUMENT or root is None:
+        return LoadFailure((Diagnostic(
+            file, START, Severity.ERROR,
+            "file is empty (or holds only comments): a model starts with `version: 1`",
+            "empty"),))
+    return root
+
+
+def _child_path(stack: list[_Frame]) -> Path:
+    if not stack:
+        return ()
+    parent = stack[-1]
+    if isinstance(parent.container, list):
+        return (*parent.path, len(parent.container))
+    assert parent.key is not None
+    return (*parent.path, parent.key)
+
+
+def _key_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _merge(container: dict[str, Any], value: Any, position: Position) -> set[str]:
+    """Add the keys of merged mappings that are not set explicitly; return the added keys."""
+    added: set[str] = set()
+    sources = value if isinstance(value, list) else [value]
+    for item in sources:
+        if not isinstance(item, dict):
+            raise _Abort(position, "merge key `<<` needs a mapping or a list of mappings",
+                         "yaml-syntax")
+        for key, item_value in item.items():
+            if key not in container:
+                container[key] = item_value
+                added.add(key)
+    return added
+
+
+def _iter_events(parser: Any, text: str) -> Any:
+    if parser is None:
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+        return
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+            if type(event).__name__ == "StreamEndEvent":
+                return
+    finally:
+        parser.dispose()

@@ -1,0 +1,217 @@
+"""Checks the schema cannot express: unique ids, references, cycles, suspicious shapes.
+
+They run on the plain data even when the schema found errors, so one run lists every problem;
+each check therefore skips entries whose shape is broken (the schema reports those).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scoping_tui.model.diagnostics import Diagnostic, Severity
+from scoping_tui.model.load import Document
+from scoping_tui.model.paths import Path, format_path
+from scoping_tui.model.schema import section_types
+from scoping_tui.model.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Ids the knowledge base knows, so control and threat references can be checked."""
+
+    controls: frozenset[str]
+    threats: frozenset[str]
+
+
+def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    section = data.get(key) if isinstance(data, dict) else None
+    if isinstance(section, list):
+        for index, item in enumerate(section):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
+                         today: dt.date | None = None) -> list[Diagnostic]:
+    data = document.data
+    if not isinstance(data, dict):
+        return []
+    out: list[Diagnostic] = []
+    source = document.source
+
+    def add(path: Path, message: str, code: str, severity: Severity = Severity.ERROR,
+            on_key: bool = False) -> None:
+        position = source.key(path) if on_key else source.value(path)
+        out.append(Diagnostic(document.file, position, severity, message, code,
+                              format_path(path)))
+
+    # One namespace for every id: findings and controls refer to any of them as a target.
+    first_seen: dict[str, Path] = {}
+    kinds: dict[str, str] = {}
+    components: dict[str, dict[str, Any]] = {}
+    boundaries: dict[str, dict[str, Any]] = {}
+    for section, kind in (("boundaries", "boundary"), ("components", "component"),
+                          ("flows", "flow")):
+        for index, item in _items(data, section):
+            item_id = _str(item.get("id"))
+            if item_id is None:
+                continue
+            path: Path = (section, index, "id")
+            if item_id in first_seen:
+                earlier = source.value(first_seen[item_id])
+                add(path, f"id {item_id!r} is already used by a {kinds[item_id]} at line "
+                    f"{earlier.line}; ids must be unique across boundaries, components and "
+                    "flows", "duplicate-id")
+                continue
+            first_seen[item_id] = path
+            kinds[item_id] = kind
+            if kind == "component":
+                components[item_id] = item
+            elif kind == "boundary":
+                boundaries[item_id] = item
+
+    def check_ref(path: Path, value: Any, pool: Iterable[str], what: str,
+                  allowed_types: tuple[str, ...] = ()) -> None:
+        ref = _str(value)
+        if ref is None:
+            return
+        names = list(pool)
+        if ref not in names:
+            add(path, f"{format_path(path)}: no {what} has the id {ref!r}"
+                f"{did_you_mean(ref, names)}", "unknown-reference")
+            return
+        if allowed_types and ref in components:
+            ref_type = components[ref].get("type")
+            if isinstance(ref_type, str) and ref_type not in allowed_types:
+                add(path, f"{format_path(path)}: {ref!r} is a {ref_type}, expected "
+                    f"{' or '.join(allowed_types)}", "wrong-reference-type", Severity.WARNING)
+
+    for index, item in _items(data, "boundaries"):
+        check_ref(("boundaries", index, "parent"), item.get("parent"), boundaries,
+                  "boundary")
+    _check_cycles(data, boundaries, add)
+
+    referenced: set[str] = set()
+    sections = section_types()
+    for index, item in _items(data, "components"):
+        base: Path = ("components", index)
+        check_ref((*base, "boundary"), item.get("boundary"), boundaries, "boundary")
+        ctype = _str(item.get("type"))
+        for section, types in sections.items():
+            if section in item and ctype is not None and ctype not in types:
+                add((*base, section), f"section {section!r} describes "
+                    f"{', '.join(types)} components, but {item.get('id')!r} is a {ctype}",
+                    "misplaced-section", on_key=True)
+        agent = item.get("agent")
+        if not isinstance(agent, dict):
+            if ctype in sections["agent"]:
+                add(base, f"{ctype} {item.get('id')!r} has no `agent` section, so its tools, "
+                    "approvals and triggers are unknown", "agent-without-tools",
+                    Severity.WARNING)
+            continue
+        apath: Path = (*base, "agent")
+        model_ref = agent.get("model")
+        check_ref((*apath, "model"), model_ref, components, "component",
+                  sections["model"])
+        referenced.update(r for r in [_str(model_ref)] if r)
+        tools = agent.get("tools")
+        if (not isinstance(tools, list) or not tools) and not agent.get("delegates_to"):
+            add(apath, f"{ctype} {item.get('id')!r} lists no tools; an agent with no tools "
+                "cannot act, so it is probably a plain service or its tools are missing",
+                "agent-without-tools", Severity.WARNING, on_key=True)
+        for t_index, grant in enumerate(tools if isinstance(tools, list) else []):
+            if isinstance(grant, dict):
+                tool_ref = grant.get("tool")
+                check_ref((*apath, "tools", t_index, "tool"), tool_ref, components,
+                          "component",
+                          (*sections["tool"], "agent", "orchestrator", "service",
+                           "data-store", "knowledge-base", "vector-store", "memory"))
+                referenced.update(r for r in [_str(tool_ref)] if r)
+        for key, what, types in (("memory", "component", ()),
+                                 ("delegates_to", "agent", sections["agent"])):
+            refs = agent.get(key)
+            for r_index, ref in enumerate(refs if isinstance(refs, list) else []):
+                check_ref((*apath, key, r_index), ref, components, what, types)
+                referenced.update(r for r in [_str(ref)] if r)
+
+    for index, item in _items(data, "flows"):
+        base = ("flows", index)
+        for key in ("from", "to"):
+            check_ref((*base, key), item.get(key), components, "component")
+            referenced.update(r for r in [_str(item.get(key))] if r)
+        if _str(item.get("from")) is not None and item.get("from") == item.get("to"):
+            add(base, f"flow {item.get('id')!r} goes from {item.get('from')!r} to itself",
+                "self-flow", Severity.WARNING)
+
+    for index, item in _items(data, "components"):
+        item_id = _str(item.get("id"))
+        if item_id is not None and item_id in components and item_id not in referenced \
+                and components[item_id] is item:
+            add(("components", index), f"component {item_id!r} has no flows and nothing "
+                "refers to it: connect it with a flow or remove it", "orphan",
+                Severity.WARNING)
+
+    for index, item in _items(data, "controls"):
+        base = ("controls", index)
+        control_id = _str(item.get("control"))
+        if catalog is not None and control_id is not None and control_id not in catalog.controls:
+            add((*base, "control"), f"no control in the catalog has the id {control_id!r}"
+                f"{did_you_mean(control_id, catalog.controls)}", "unknown-control")
+        targets = item.get("targets")
+        if isinstance(targets, list):
+            for t_index, target in enumerate(targets):
+                check_ref((*base, "targets", t_index), target, first_seen, "element")
+
+    for index, item in _items(data, "accepted_risks"):
+        base = ("accepted_risks", index)
+        finding = _str(item.get("finding"))
+        if finding is not None and "@" in finding:
+            threat, target = finding.split("@", 1)
+            if target not in first_seen:
+                add((*base, "finding"), f"{finding}: no component, flow or boundary has the id "
+                    f"{target!r}{did_you_mean(target, first_seen)}", "unknown-reference")
+            if catalog is not None and threat not in catalog.threats:
+                add((*base, "finding"), f"{finding}: no threat in the catalog has the id "
+                    f"{threat!r}{did_you_mean(threat, catalog.threats)}", "unknown-threat")
+        expires = _str(item.get("expires"))
+        if expires is not None and len(expires) == 10:
+            try:
+                expiry = dt.date.fromisoformat(expires)
+            except ValueError:
+                add((*base, "expires"), f"{format_path((*base, 'expires'))}: {expires!r} is "
+                    "not a real calendar date", "bad-value")
+            else:
+                if today is not None and expiry < today:
+                    add((*base, "expires"), f"acceptance of {finding} expired on {expires}; "
+                        "the finding counts as open again", "expired-acceptance",
+                        Severity.WARNING)
+    return out
+
+
+def _check_cycles(data: dict[str, Any], boundaries: dict[str, dict[str, Any]],
+                  add: Callable[..., None]) -> None:
+    parent_of = {bid: _str(item.get("parent")) for bid, item in boundaries.items()}
+    index_of = {_str(item.get("id")): index for index, item in _items(data, "boundaries")}
+    reported: set[str] = set()
+    for start in sorted(parent_of):
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent_of and node not in chain:
+            chain.append(node)
+            node = parent_of[node]
+        if node is not None and node in chain:
+            cycle = chain[chain.index(node):]
+            key = min(cycle)
+            if key in reported:
+                continue
+            reported.add(key)
+            shown = " → ".join([*cycle, node])
+            add(("boundaries", index_of.get(key, 0), "parent"),
+                f"boundaries nest in a cycle: {shown}", "boundary-cycle")

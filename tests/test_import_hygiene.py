@@ -1,0 +1,26 @@
+"""The core never imports Textual: the CLI and exporters must work without the TUI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "scoping_tui.model.validate",
+    "scoping_tui.engine.scope",
+    "scoping_tui.export.summary",
+    "scoping_tui.cli",
+]
+
+
+def test_core_modules_import_without_textual() -> None:
+    code = (
+        "import sys\n"
+        f"for name in {CORE_MODULES!r}:\n"
+        "    __import__(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""
