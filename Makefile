@@ -26,7 +26,7 @@ graphviz:
 	  fi; }
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check scoping_tui tests benchmarks
+	$(BIN)/ruff check .
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
