@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE ?= samples/rag-support-assistant.yaml
 
-.PHONY: run test lint typecheck unit graphviz benchmark clean
+.PHONY: run test lint typecheck unit graphviz benchmark validators clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: lint typecheck unit
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_analyze.py
+
+# Regenerate the compiled schema validators after editing schemas/*.schema.json.
+validators: $(BIN)/.installed
+	$(BIN)/python -m scoping_tui.model.fastschema
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -10,11 +11,14 @@ from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import __version__
+from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.validate import LoadResult, load_model
 
 EXIT_OK = 0
@@ -28,7 +32,7 @@ exit codes:
   2  unusable input (unreadable or invalid model) or a usage error
 """
 
-COMMANDS = ("validate", "schema", "new", "open")
+COMMANDS = ("validate", "analyze", "check", "catalog", "schema", "new", "open")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +80,71 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output format (default: text)")
     validate.add_argument("--strict", action="store_true",
                           help="fail (exit 1) on warnings too")
+    validate.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                          help="also accept control and threat ids from this catalog file "
+                          "(repeatable)")
     _add_max_size(validate)
+
+    analyze = sub.add_parser(
+        "analyze", formatter_class=_formatter,
+        help="scope, threats with reasons, and the controls each phase needs",
+        description="Analyse a model: where it sits on both AWS scoping matrices and why, the "
+        "threats that apply to each element with the facts that made them apply, and the "
+        "controls the phase requires, with what is missing.",
+        epilog="examples:\n"
+        "  scoping-tui analyze threat-model.yaml\n"
+        "  scoping-tui analyze threat-model.yaml --phase production --format markdown -o TM.md\n"
+        "  scoping-tui analyze threat-model.yaml --explain ops-agent\n"
+        "  scoping-tui analyze threat-model.yaml --explain LLM06-EXCESSIVE-AGENCY@ops-agent\n\n"
+        "exit codes:\n  0  analysed\n  2  unusable model, catalog or arguments\n",
+    )
+    analyze.add_argument("file", metavar="FILE", help="the model file")
+    analyze.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                         help="output format (default: text)")
+    analyze.add_argument("-o", "--output", metavar="OUT",
+                         help="write to this file instead of standard output")
+    analyze.add_argument("--explain", metavar="TARGET",
+                         help="for one element (or THREAT@TARGET): every threat considered and "
+                         "why it did or did not apply")
+    _add_analysis_options(analyze)
+
+    check = sub.add_parser(
+        "check", formatter_class=_formatter,
+        help="CI gate: fail on unresolved findings or missing required controls",
+        description="Gate a model in CI. Fails when an unresolved (open or partially mitigated) "
+        "finding is at or above --fail-on, or when a control the phase requires is not in "
+        "place. Accepted risks count as resolved until they expire.",
+        epilog="examples:\n"
+        "  scoping-tui check threat-model.yaml\n"
+        "  scoping-tui check threat-model.yaml --fail-on critical --phase production\n\n"
+        "exit codes:\n  0  the gate passes\n  1  the gate fails (the reasons are printed)\n"
+        "  2  unusable model, catalog or arguments\n",
+    )
+    check.add_argument("file", metavar="FILE", help="the model file")
+    check.add_argument("--fail-on", choices=("critical", "high", "medium", "low"),
+                       default="high", help="lowest severity that fails the gate (default: high)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+    _add_analysis_options(check)
+
+    catalog = sub.add_parser(
+        "catalog", formatter_class=_formatter,
+        help="browse the threats, controls and facts of the knowledge base",
+        description="Browse the knowledge base: the threats, the controls and the facts rules "
+        "can test. Add organisation catalogs with --catalog.",
+        epilog="examples:\n  scoping-tui catalog list --kind threats --framework owasp-agentic\n"
+        "  scoping-tui catalog show LLM01-DIRECT-INJECTION\n  scoping-tui catalog facts\n",
+    )
+    catalog.add_argument("action", choices=("list", "show", "facts"),
+                         help="list entries, show one, or list the facts rules can use")
+    catalog.add_argument("id", nargs="?", metavar="ID", help="with show: a threat or control id")
+    catalog.add_argument("--kind", choices=("threats", "controls"), default=None,
+                         help="with list: only threats or only controls")
+    catalog.add_argument("--framework", metavar="NAME", default=None,
+                         help="with list: only entries citing this framework (owasp-llm, "
+                         "owasp-agentic, owasp-asi, atlas, nist-ai-rmf, saif, ...)")
+    catalog.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                         help="also load this catalog file (repeatable)")
 
     schema = sub.add_parser(
         "schema", formatter_class=_formatter,
@@ -116,6 +184,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--phase", choices=PHASES, default=None,
+                        help="lifecycle phase to analyse for (default: the model's system.phase)")
+    parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                        help="extend the built-in catalog with this file (repeatable)")
+    parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date acceptances are judged against (default: today), for "
+                        "reproducible runs")
+    _add_max_size(parser)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _add_max_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-size", type=int, default=None, metavar="BYTES",
                         help=f"largest model file to read (default: {max_bytes_from_env()}, "
@@ -131,6 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return cmd_validate(args, sys.stdout)
+        if args.command == "analyze":
+            return cmd_analyze(args, sys.stdout)
+        if args.command == "check":
+            return cmd_check(args, sys.stdout)
+        if args.command == "catalog":
+            return cmd_catalog(args, sys.stdout)
         if args.command == "schema":
             return cmd_schema(args, sys.stdout)
         if args.command == "new":
@@ -145,8 +237,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _load(path: str, max_size: int | None) -> LoadResult:
-    return load_model(Path(path), path, checks=[scope_mismatches], max_bytes=max_size)
+def _load(path: str, max_size: int | None, catalog: Catalog | None = None,
+          today: dt.date | None = None) -> LoadResult:
+    known = None
+    if catalog is not None:
+        known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    return load_model(Path(path), path, checks=[scope_mismatches], max_bytes=max_size,
+                      catalog=known, today=today)
+
+
+def _catalog(extra: Sequence[str]) -> Catalog | None:
+    """The catalog, or None after printing why it cannot be used."""
+    try:
+        return load_catalog(extra)
+    except CatalogError as exc:
+        for diagnostic in exc.diagnostics:
+            sys.stderr.write(_printable(diagnostic.format()) + "\n")
+        sys.stderr.write("scoping-tui: the catalog has errors; nothing was analysed\n")
+        return None
+
+
+def _analysable(args: argparse.Namespace) -> tuple[Catalog, LoadResult] | None:
+    """Catalog and valid model, or None after reporting every problem on stderr."""
+    catalog = _catalog(args.catalog)
+    if catalog is None:
+        return None
+    result = _load(args.file, args.max_size, catalog, args.as_of)
+    errors, _ = _counts(result.diagnostics)
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity is Severity.ERROR:
+            sys.stderr.write(_printable(diagnostic.format()) + "\n")
+    if result.model is None or errors:
+        sys.stderr.write(f"{args.file}: invalid ({_plural(errors, 'error')}); fix these first "
+                         f"(`scoping-tui validate {args.file}` lists warnings too)\n")
+        return None
+    return catalog, result
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -159,7 +284,10 @@ def _plural(count: int, word: str) -> str:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    results = [(name, _load(name, args.max_size)) for name in args.files]
+    catalog = _catalog(args.catalog)
+    if catalog is None:
+        return EXIT_USAGE
+    results = [(name, _load(name, args.max_size, catalog)) for name in args.files]
     worst = EXIT_OK
     for _, result in results:
         errors, warnings = _counts(result.diagnostics)
@@ -196,6 +324,190 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 def _printable(text: str) -> str:
     """Keep terminal control characters from the model out of the terminal."""
     return "".join(c if c.isprintable() or c in "\t\n" else repr(c)[1:-1] for c in text)
+
+
+def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
+    if output is None:
+        out.write(text)
+        return EXIT_OK
+    target = Path(output)
+    if target.exists() and target.resolve() == Path(model_file).resolve():
+        sys.stderr.write(f"{output}: that is the model file; refusing to write over it\n")
+        return EXIT_USAGE
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        sys.stderr.write(f"{output}: cannot write: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"wrote {output}\n")
+    return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.engine.assessment import assess
+    from scoping_tui.export.json_report import render_json
+    from scoping_tui.export.markdown import render_markdown
+    from scoping_tui.export.text import render_text
+
+    loaded = _analysable(args)
+    if loaded is None:
+        return EXIT_USAGE
+    catalog, result = loaded
+    assert result.model is not None
+    if args.explain:
+        return _explain(args.explain, catalog, result, out)
+    assessment = assess(result.model, catalog, args.phase, args.as_of)
+    renderers = {"text": render_text, "json": render_json, "markdown": render_markdown}
+    text = renderers[args.format](assessment)
+    return _emit(_printable(text) if args.format == "text" else text, args.output, args.file,
+                 out)
+
+
+def _explain(spec: str, catalog: Catalog, result: LoadResult, out: TextIO) -> int:
+    from scoping_tui.engine.threats import explain
+
+    assert result.model is not None
+    threat_id, _, target = spec.rpartition("@")
+    if threat_id and threat_id not in catalog.threats:
+        sys.stderr.write(f"no threat in the catalog has the id {threat_id!r}"
+                         f"{did_you_mean(threat_id, catalog.threats)}\n")
+        return EXIT_USAGE
+    considered = explain(result.model, catalog, target, threat_id or None)
+    if not considered:
+        ids = [c.id for c in result.model.components] + [f.id for f in result.model.flows]
+        sys.stderr.write(f"no component, flow or boundary has the id {target!r}"
+                         f"{did_you_mean(target, ids)}\n")
+        return EXIT_USAGE
+    applies = [c for c in considered if c.applies]
+    out.write(_printable(f"{target}: {len(considered)} threats considered, {len(applies)} "
+                         "apply\n"))
+    for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
+        verdict = "applies     " if item.applies else "does not apply"
+        out.write(_printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
+        reasons = "; ".join(str(r) for r in item.reasons) or "no facts decided it"
+        label = "because" if item.applies else "since"
+        out.write(_printable(f"      {label}: {reasons}\n"))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.engine.assessment import assess
+    from scoping_tui.engine.threats import SEVERITIES
+
+    loaded = _analysable(args)
+    if loaded is None:
+        return EXIT_USAGE
+    catalog, result = loaded
+    assert result.model is not None
+    assessment = assess(result.model, catalog, args.phase, args.as_of)
+    limit = SEVERITIES.index(args.fail_on)
+    failing = [s for s in assessment.findings
+               if s.unresolved and s.finding.severity_rank <= limit]
+    missing = assessment.missing()
+    passed = not failing and not missing
+    if args.format == "json":
+        payload = {
+            "version": 1,
+            "file": args.file,
+            "phase": assessment.phase,
+            "fail_on": args.fail_on,
+            "passed": passed,
+            "failing_findings": [
+                {"id": s.finding.id, "severity": s.finding.severity, "status": s.status,
+                 "line": s.finding.line} for s in failing],
+            "missing_controls": [
+                {"id": r.control.id, "phase": r.control.phase, "status": r.status,
+                 "targets": list(r.missing_on or r.targets)} for r in missing],
+        }
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK if passed else EXIT_FINDINGS
+    for status in failing:
+        finding = status.finding
+        out.write(_printable(
+            f"{args.file}:{finding.line}:1: {finding.severity}: {finding.id} is "
+            f"{status.status}: {finding.threat.title}\n"))
+    for req in missing:
+        where = "the whole system" if req.targets == ("*",) else ", ".join(
+            req.missing_on or req.targets)
+        out.write(_printable(f"{args.file}: missing control {req.control.id} "
+                             f"({req.control.title}), required from {req.control.phase}, "
+                             f"{req.status} on {where}\n"))
+    verdict = "passed" if passed else "FAILED"
+    out.write(f"{args.file}: check {verdict} for phase {assessment.phase} "
+              f"(fail on {args.fail_on} and above): {_plural(len(failing), 'failing finding')}, "
+              f"{_plural(len(missing), 'missing control')}\n")
+    return EXIT_OK if passed else EXIT_FINDINGS
+
+
+def cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.engine import facts
+
+    catalog = _catalog(args.catalog)
+    if catalog is None:
+        return EXIT_USAGE
+    if args.action == "facts":
+        for spec in sorted(facts.REGISTRY.values(), key=lambda s: (s.kind, s.name)):
+            out.write(f"{spec.kind:9}  {spec.name:32}  {spec.value_type:4}  {spec.label}\n")
+        return EXIT_OK
+    if args.action == "show":
+        return _show(args.id, catalog, out)
+    if args.framework is not None and args.framework not in catalog.frameworks:
+        sys.stderr.write(f"unknown framework {args.framework!r}"
+                         f"{did_you_mean(args.framework, catalog.frameworks)}; choose from "
+                         f"{', '.join(sorted(catalog.frameworks))}\n")
+        return EXIT_USAGE
+    if args.kind in (None, "threats"):
+        for threat in sorted(catalog.threats.values(), key=lambda t: t.id):
+            refs = threat.references.get(args.framework, ()) if args.framework else ()
+            if args.framework and not refs:
+                continue
+            tail = f"  [{', '.join(refs)}]" if refs else ""
+            out.write(_printable(f"threat   {threat.id:34} {threat.title}{tail}\n"))
+    if args.kind in (None, "controls"):
+        for control in sorted(catalog.controls.values(), key=lambda c: (c.phase_index, c.id)):
+            refs = control.references.get(args.framework, ()) if args.framework else ()
+            if args.framework and not refs:
+                continue
+            tail = f"  [{', '.join(refs)}]" if refs else ""
+            out.write(_printable(f"control  {control.id:34} {control.phase:10} "
+                                 f"{control.title}{tail}\n"))
+    return EXIT_OK
+
+
+def _show(entry_id: str | None, catalog: Catalog, out: TextIO) -> int:
+    if entry_id is None:
+        sys.stderr.write("scoping-tui catalog show: name a threat or control id\n")
+        return EXIT_USAGE
+    lines: list[str] = []
+    threat = catalog.threats.get(entry_id)
+    control = catalog.controls.get(entry_id)
+    if threat is not None:
+        lines += [f"{threat.id}: {threat.title}", "", threat.description, "",
+                  f"target: {threat.target}   STRIDE: {', '.join(threat.stride)}   "
+                  f"base likelihood {threat.likelihood}, impact {threat.impact}",
+                  f"rating factors: {', '.join(threat.factors) or 'none'}",
+                  f"mitigated by: {', '.join(catalog.mitigated_by.get(threat.id, ()))}"]
+        refs = threat.references
+    elif control is not None:
+        lines += [f"{control.id}: {control.title}", "", control.description, "",
+                  f"required from: {control.phase}   layer: {control.layer}",
+                  f"dimension: {control.dimension or '-'}   discipline: "
+                  f"{control.discipline or '-'}",
+                  f"mitigates: {', '.join(control.mitigates)}"]
+        if control.examples:
+            lines.append("examples: " + "; ".join(control.examples))
+        refs = control.references
+    else:
+        sys.stderr.write(f"no threat or control has the id {entry_id!r}"
+                         f"{did_you_mean(entry_id, [*catalog.threats, *catalog.controls])}\n")
+        return EXIT_USAGE
+    lines.append("references:")
+    for framework, ids in refs.items():
+        for ref in ids:
+            title = catalog.reference_title(framework, ref)
+            lines.append(f"  {framework}: {ref}" + (f" — {title}" if title else ""))
+    out.write(_printable("\n".join(lines) + "\n"))
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -259,7 +571,10 @@ def _template_title(path: Path) -> str:
 def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
     from scoping_tui.export.summary import model_summary
 
-    result = _load(args.file, args.max_size)
+    catalog = _catalog([])
+    if catalog is None:
+        return EXIT_USAGE
+    result = _load(args.file, args.max_size, catalog)
     for diagnostic in result.diagnostics:
         out.write(_printable(diagnostic.format()) + "\n")
     if result.model is None or not result.ok:

@@ -80,3 +80,13 @@ def test_there_is_a_sample_for_every_scope_and_all_pass_check_jsonschema() -> No
 def test_sample_declares_the_schema_for_editors(sample: Path) -> None:
     first = sample.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schemas/system-model.schema.json"
+
+
+@pytest.mark.parametrize("name", ["system-model", "catalog"])
+def test_compiled_validators_match_their_schemas(name: str) -> None:
+    """`make validators` output is committed; it must be regenerated when a schema changes."""
+    from scoping_tui.model import fastschema
+
+    committed = (ROOT / "scoping_tui" / "model" / "generated"
+                 / f"{fastschema.module_name(name)}.py").read_text(encoding="utf-8")
+    assert committed == fastschema.generate(name), "schema changed: run `make validators`"

@@ -9,32 +9,55 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from scoping_tui.locations import model_schema_path
+from scoping_tui.locations import schemas_dir
 from scoping_tui.model.diagnostics import Diagnostic, Position, Severity
+from scoping_tui.model.fastschema import quick_validator
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path, format_path
 from scoping_tui.model.suggest import did_you_mean
 
 ID_PATTERN = "^[a-z][a-z0-9_-]{0,63}$"
+MODEL_SCHEMA = "system-model"
 
 
 @cache
-def model_schema() -> dict[str, Any]:
-    with model_schema_path().open(encoding="utf-8") as handle:
+def load_schema(name: str) -> dict[str, Any]:
+    """A bundled schema by file stem: ``system-model``, ``catalog``, ``scoping``."""
+    with (schemas_dir() / f"{name}.schema.json").open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
 
 
+def model_schema() -> dict[str, Any]:
+    return load_schema(MODEL_SCHEMA)
+
+
 @cache
-def _validator() -> Draft7Validator:
-    return Draft7Validator(model_schema())
+def _anchored(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA 262, where `$` never matches before a trailing newline;
+    # Python's does, so `id: "agent\n"` would pass. `\Z` restores the ECMA meaning.
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any,
+             ) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not _anchored(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft7Validator, {"pattern": _pattern})
+
+
+@cache
+def _validator(name: str) -> Any:
+    return _Validator(load_schema(name))
 
 
 def enum_values(definition: str) -> tuple[str, ...]:
-    """The allowed values of a named enum in the schema (one place for each vocabulary)."""
+    """The allowed values of a named enum in the model schema (one place per vocabulary)."""
     return tuple(model_schema()["definitions"][definition]["enum"])
 
 
@@ -81,26 +104,25 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _walk_schema(path: Path) -> dict[str, Any] | None:
+def _walk_schema(root: dict[str, Any], path: Path) -> dict[str, Any] | None:
     """The schema that governs the value at ``path`` (following $ref), if simple to find."""
-    root = model_schema()
     node: dict[str, Any] | None = root
     for part in path:
         if node is None:
             return None
-        node = _deref(node)
+        node = _deref(root, node)
         if isinstance(part, int):
             items = node.get("items")
             node = items if isinstance(items, dict) else None
         else:
             node = node.get("properties", {}).get(part)
-    return _deref(node) if node is not None else None
+    return _deref(root, node) if node is not None else None
 
 
-def _deref(node: dict[str, Any]) -> dict[str, Any]:
+def _deref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
-        node = model_schema()["definitions"][name]
+        node = root["definitions"][name]
     return node
 
 
@@ -117,19 +139,24 @@ def _label(path: Path, data: Any = None) -> str:
     return format_path(path) or "the model"
 
 
-def schema_diagnostics(document: Document) -> list[Diagnostic]:
+def schema_diagnostics(document: Document, schema: str = MODEL_SCHEMA) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if not isinstance(document.data, dict):
+        what = "a model" if schema == MODEL_SCHEMA else "this file"
         return [Diagnostic(document.file, document.source.value(()), Severity.ERROR,
-                           f"a model is a mapping that starts with `version: 1`, but this file "
+                           f"{what} is a mapping that starts with `version: 1`, but this file "
                            f"holds {_describe(document.data)}", "not-a-mapping")]
-    for error in _validator().iter_errors(document.data):
-        out.extend(_translate(error, document.file, document.source, document.data))
+    quick = quick_validator(schema)
+    if quick is not None and quick(document.data):
+        return out
+    for error in _validator(schema).iter_errors(document.data):
+        out.extend(_translate(error, document.file, document.source, document.data,
+                              load_schema(schema)))
     return out
 
 
 def _translate(error: ValidationError, file: str, source: SourceMap, data: Any,
-               ) -> Iterator[Diagnostic]:
+               root: dict[str, Any]) -> Iterator[Diagnostic]:
     path: Path = tuple(error.absolute_path)
     where = _label(path, data)
     kind = str(error.validator)
@@ -235,7 +262,7 @@ def _translate(error: ValidationError, file: str, source: SourceMap, data: Any,
         yield diag(source.value(path), f"{where}: write \"*\" for the whole system or a list "
                    f"of component ids, not {_describe(value)}", "bad-value")
         return
-    governed = _walk_schema(path)
+    governed = _walk_schema(root, path)
     title = governed.get("title") if governed else None
     yield diag(source.value(path), f"{where}{f' ({title})' if title else ''}: {error.message}",
                "schema")

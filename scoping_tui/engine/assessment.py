@@ -1,0 +1,82 @@
+"""The whole analysis of one model: scope, findings with status, controls per phase, readiness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from scoping_tui.engine.catalog import PHASES, Catalog
+from scoping_tui.engine.controls import (
+    FindingStatus,
+    Readiness,
+    Recommendation,
+    Requirement,
+    finding_statuses,
+    readiness,
+    recommendations,
+    required_for,
+    requirements,
+)
+from scoping_tui.engine.index import ModelIndex
+from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
+from scoping_tui.engine.threats import SEVERITIES, FactCache, derive_findings
+from scoping_tui.model.types import SystemModel
+
+
+@dataclass(frozen=True)
+class Assessment:
+    model: SystemModel
+    phase: str
+    as_of: dt.date
+    generative: Scope
+    agentic: Scope
+    findings: tuple[FindingStatus, ...]
+    requirements: tuple[Requirement, ...]
+    """Every control the system needs in any phase."""
+    readiness: tuple[Readiness, ...]
+    """One per phase, prototype first."""
+    recommendations: tuple[Recommendation, ...]
+
+    @property
+    def next_phase(self) -> str | None:
+        index = PHASES.index(self.phase)
+        return PHASES[index + 1] if index + 1 < len(PHASES) else None
+
+    def required(self, phase: str | None = None) -> list[Requirement]:
+        return required_for(phase or self.phase, self.requirements)
+
+    def missing(self, phase: str | None = None) -> list[Requirement]:
+        return [r for r in self.required(phase) if not r.done]
+
+    def readiness_for(self, phase: str) -> Readiness:
+        return self.readiness[PHASES.index(phase)]
+
+    def counts(self, unresolved_only: bool = True) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for status in self.findings:
+            if status.unresolved or not unresolved_only:
+                counts[status.finding.severity] += 1
+        return counts
+
+
+def assess(model: SystemModel, catalog: Catalog, phase: str | None = None,
+           as_of: dt.date | None = None) -> Assessment:
+    """Analyse a validated model. ``as_of`` fixes "today" for acceptance expiry."""
+    phase = phase or model.system.phase
+    today = as_of or dt.date.today()
+    index = ModelIndex(model)
+    cache = FactCache(index)
+    findings = derive_findings(model, catalog, cache)
+    reqs = requirements(model, catalog, findings, cache)
+    statuses = finding_statuses(model, catalog, findings, phase, today, cache)
+    return Assessment(
+        model=model,
+        phase=phase,
+        as_of=today,
+        generative=generative_scope(model),
+        agentic=agentic_scope(model),
+        findings=tuple(statuses),
+        requirements=tuple(reqs),
+        readiness=tuple(readiness(p, reqs) for p in PHASES),
+        recommendations=tuple(recommendations(required_for(PHASES[-1], reqs), statuses)),
+    )

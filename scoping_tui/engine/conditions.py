@@ -1,0 +1,164 @@
+"""Declarative conditions of the knowledge base: parsed and checked once, evaluated many times.
+
+A condition is data, never code::
+
+    all:
+      - {fact: type, in: [agent, orchestrator]}
+      - {fact: agent.acting, is: true}
+      - not: {fact: agent.approval, equals: every-action}
+
+Leaves name a fact from ``engine.facts`` and one operator. ``all``/``any``/``not`` combine them.
+Evaluation returns whether it holds and the evidence of the leaves that decided it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, lookup, names
+from scoping_tui.model.suggest import did_you_mean
+
+OPERATORS = {
+    "is": ("bool",),
+    "equals": ("str", "int", "bool"),
+    "in": ("str", "int", "bool"),
+    "contains": ("set",),
+    "contains_any": ("set",),
+    "at_least": ("int",),
+    "at_most": ("int",),
+}
+
+
+class ConditionError(ValueError):
+    """A condition that names an unknown fact or misuses an operator; ``path`` locates it."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Leaf:
+    fact: FactSpec
+    operator: str
+    operand: Any
+
+    def test(self, value: Any) -> bool:
+        op, operand = self.operator, self.operand
+        if op == "is":
+            return value is operand if isinstance(operand, bool) else value == operand
+        if op == "equals":
+            return bool(value == operand)
+        if op == "in":
+            return value in operand
+        if op == "contains":
+            return operand in value
+        if op == "contains_any":
+            return bool(set(value) & set(operand))
+        if op == "at_least":
+            return value is not None and value >= operand
+        if op == "at_most":
+            return value is not None and value <= operand
+        raise AssertionError(op)
+
+
+@dataclass(frozen=True)
+class Node:
+    combinator: str
+    """all, any or not."""
+    children: tuple[Condition, ...]
+
+
+Condition = Leaf | Node
+Facts = Callable[[FactSpec], FactValue]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    holds: bool
+    evidence: tuple[Evidence, ...]
+
+
+def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = ()) -> Condition:
+    """Check a condition against the fact registry for targets of ``kind``; raise on misuse."""
+    if not isinstance(raw, dict) or not raw:
+        raise ConditionError("a condition is a mapping: {fact: NAME, OPERATOR: VALUE}, "
+                             "or all/any/not", path)
+    if "fact" not in raw:
+        if len(raw) != 1:
+            raise ConditionError(f"combine conditions with exactly one of all, any, not; got "
+                                 f"{', '.join(sorted(map(str, raw)))}", path)
+        (combinator, body), = raw.items()
+        if combinator in ("all", "any"):
+            if not isinstance(body, list) or not body:
+                raise ConditionError(f"`{combinator}` takes a non-empty list of conditions",
+                                     (*path, combinator))
+            return Node(combinator, tuple(compile_condition(item, kind, (*path, combinator, i))
+                                          for i, item in enumerate(body)))
+        if combinator == "not":
+            return Node("not", (compile_condition(body, kind, (*path, "not")),))
+        raise ConditionError(f"unknown combinator {combinator!r}"
+                             f"{did_you_mean(str(combinator), ['all', 'any', 'not', 'fact'])}",
+                             path)
+    name = raw["fact"]
+    spec = lookup(kind, name) if isinstance(name, str) else None
+    if spec is None:
+        raise ConditionError(f"no {kind} fact is named {name!r}"
+                             f"{did_you_mean(str(name), names(kind))}", (*path, "fact"))
+    ops = [key for key in raw if key != "fact"]
+    if len(ops) != 1:
+        raise ConditionError(f"give exactly one operator ({', '.join(OPERATORS)}) with fact "
+                             f"{name!r}", path)
+    op = ops[0]
+    if op not in OPERATORS:
+        raise ConditionError(f"unknown operator {op!r}{did_you_mean(op, OPERATORS)}",
+                             (*path, op))
+    if spec.value_type not in OPERATORS[op]:
+        allowed = [o for o, types in OPERATORS.items() if spec.value_type in types]
+        raise ConditionError(f"operator {op!r} does not fit fact {name!r} (a {spec.value_type}); "
+                             f"use {', '.join(allowed)}", (*path, op))
+    operand = raw[op]
+    if op in ("in", "contains_any") and not isinstance(operand, list):
+        raise ConditionError(f"`{op}` takes a list", (*path, op))
+    if op == "is" and not (isinstance(operand, bool) or operand is None):
+        raise ConditionError("`is` takes true, false or null", (*path, op))
+    if op in ("at_least", "at_most") and not isinstance(operand, int):
+        raise ConditionError(f"`{op}` takes a whole number", (*path, op))
+    if isinstance(operand, list):
+        operand = tuple(operand)
+    return Leaf(spec, op, operand)
+
+
+def evaluate(condition: Condition, facts: Facts) -> Outcome:
+    if isinstance(condition, Leaf):
+        found = facts(condition.fact)
+        return Outcome(condition.test(found.value), found.evidence)
+    if condition.combinator == "not":
+        inner = evaluate(condition.children[0], facts)
+        return Outcome(not inner.holds, inner.evidence)
+    outcomes: list[Outcome] = []
+    for child in condition.children:
+        outcome = evaluate(child, facts)
+        if condition.combinator == "all" and not outcome.holds:
+            return Outcome(False, outcome.evidence)
+        if condition.combinator == "any" and outcome.holds:
+            return Outcome(True, outcome.evidence)
+        outcomes.append(outcome)
+    holds = condition.combinator == "all"
+    return Outcome(holds, _merge(o.evidence for o in outcomes))
+
+
+def _merge(groups: Any) -> tuple[Evidence, ...]:
+    seen: dict[Evidence, None] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item, None)
+    return tuple(seen)
+
+
+def leaves(condition: Condition) -> Sequence[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition]
+    return [leaf for child in condition.children for leaf in leaves(child)]

@@ -1,0 +1,643 @@
+"""The facts threat rules may test, each computed from the model with the evidence behind it.
+
+Rules in ``models/threats.yaml`` name these facts; the catalog loader rejects any other name, so
+the list below is the whole vocabulary of conditions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from scoping_tui.engine.index import (
+    AGENT_TYPES,
+    MODEL_TYPES,
+    PEOPLE_FACING,
+    SENSITIVE,
+    ModelIndex,
+    component_path,
+    flow_path,
+)
+from scoping_tui.engine.scope import ACTING_PERMISSIONS
+from scoping_tui.model.paths import Path
+from scoping_tui.model.types import Boundary, Component, Flow
+
+Target = Component | Flow | Boundary
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class FactValue:
+    value: Any
+    evidence: tuple[Evidence, ...] = ()
+
+
+Compute = Callable[[ModelIndex, Any], FactValue]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: str
+    """component, flow or boundary."""
+    label: str
+    value_type: str
+    """bool, str, set or int: which operators make sense."""
+    compute: Compute
+
+
+REGISTRY: dict[str, FactSpec] = {}
+
+
+def fact(name: str, kind: str, label: str, value_type: str) -> Callable[[Compute], Compute]:
+    def register(fn: Compute) -> Compute:
+        REGISTRY[f"{kind}:{name}"] = FactSpec(name, kind, label, value_type, fn)
+        return fn
+    return register
+
+
+def _field(component: Component, *keys: str | int) -> Path:
+    return (*component_path(component), *keys)
+
+
+def _describe(component: Component) -> str:
+    return f"{component.type} `{component.id}`"
+
+
+# --- component facts -------------------------------------------------------------------------
+
+@fact("type", "component", "type", "str")
+def _type(ix: ModelIndex, c: Component) -> FactValue:
+    return FactValue(c.type, (Evidence(f"{_describe(c)}", _field(c, "type")),))
+
+
+@fact("hosting", "component", "hosting", "str")
+def _hosting(ix: ModelIndex, c: Component) -> FactValue:
+    return FactValue(c.hosting, (Evidence(f"hosting: {c.hosting or 'not stated'}",
+                                          _field(c, "hosting")),))
+
+
+@fact("data", "component", "data held", "set")
+def _data(ix: ModelIndex, c: Component) -> FactValue:
+    return FactValue(frozenset(c.data), (Evidence(f"holds {', '.join(c.data) or 'no data'}",
+                                                  _field(c, "data")),))
+
+
+@fact("handles", "component", "data handled", "set")
+def _handles(ix: ModelIndex, c: Component) -> FactValue:
+    """Data the component holds, receives or sends."""
+    found = set(c.data)
+    evidence = [Evidence(f"holds {', '.join(c.data)}", _field(c, "data"))] if c.data else []
+    for flow in ix.incoming.get(c.id, []) + ix.outgoing.get(c.id, []):
+        new = set(flow.data) - found
+        if new:
+            found |= new
+            evidence.append(Evidence(f"flow `{flow.id}` carries {', '.join(sorted(new))}",
+                                     flow_path(flow)))
+    return FactValue(frozenset(found), tuple(evidence))
+
+
+@fact("sensitive_data", "component", "sensitive data handled", "set")
+def _sensitive(ix: ModelIndex, c: Component) -> FactValue:
+    handled = _handles(ix, c)
+    sensitive = handled.value & SENSITIVE
+    evidence = tuple(e for e in handled.evidence if any(s in e.text for s in sensitive))
+    return FactValue(frozenset(sensitive), evidence)
+
+
+@fact("secrets", "component", "holds secrets", "bool")
+def _secrets(ix: ModelIndex, c: Component) -> FactValue:
+    return FactValue(bool(c.secrets), (Evidence(
+        "holds or can read secrets" if c.secrets else "holds no secrets (as stated)",
+        _field(c, "secrets")),))
+
+
+@fact("human_review", "component", "human reviews every output", "bool")
+def _human_review(ix: ModelIndex, c: Component) -> FactValue:
+    text = {True: "a person reviews every output", False: "no person reviews its outputs",
+            None: "no human review of outputs is stated"}[c.human_review]
+    return FactValue(bool(c.human_review), (Evidence(text, _field(c, "human_review")),))
+
+
+@fact("in_internet", "component", "sits on the internet", "bool")
+def _in_internet(ix: ModelIndex, c: Component) -> FactValue:
+    value = ix.in_internet(c)
+    return FactValue(value, (Evidence("sits in an internet boundary" if value else
+                                      "not in an internet boundary", _field(c, "boundary")),))
+
+
+@fact("internet_exposed", "component", "reachable from the internet", "bool")
+def _internet_exposed(ix: ModelIndex, c: Component) -> FactValue:
+    if ix.in_internet(c):
+        return FactValue(True, (Evidence("sits in an internet boundary", _field(c, "boundary")),))
+    for flow in ix.incoming.get(c.id, []):
+        source = ix.components.get(flow.source)
+        if source is not None and ix.in_internet(source):
+            return FactValue(True, (Evidence(
+                f"receives flow `{flow.id}` from {_describe(source)} on the internet",
+                flow_path(flow)),))
+    return FactValue(False, (Evidence("no flow from the internet reaches it",
+                                      component_path(c)),))
+
+
+@fact("receives_from_people", "component", "takes input from people", "bool")
+def _from_people(ix: ModelIndex, c: Component) -> FactValue:
+    """A person's input reaches it directly or through a client app or gateway."""
+    seen: set[str] = set()
+    frontier = [c.id]
+    while frontier:
+        current = frontier.pop()
+        for flow in ix.incoming.get(current, []):
+            source = ix.components.get(flow.source)
+            if source is None or source.id in seen:
+                continue
+            seen.add(source.id)
+            if source.type == "user":
+                return FactValue(True, (Evidence(
+                    f"takes input from user `{source.id}` (flow `{flow.id}`)", flow_path(flow)),))
+            if source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
+                frontier.append(source.id)
+    return FactValue(False, (Evidence("no person's input reaches it", component_path(c)),))
+
+
+def _untrusted_sources(ix: ModelIndex, c: Component, indirect_only: bool) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    for flow in ix.incoming.get(c.id, []):
+        source = ix.components.get(flow.source)
+        if source is None:
+            continue
+        direct = source.type in PEOPLE_FACING or source.type == "user"
+        if indirect_only and direct:
+            continue
+        if "untrusted-content" in flow.data:
+            evidence.append(Evidence(f"flow `{flow.id}` from `{source.id}` carries "
+                                     "untrusted content", flow_path(flow)))
+        elif source.tool is not None and source.tool.fetches_untrusted:
+            evidence.append(Evidence(f"`{source.id}` fetches untrusted content and sends it "
+                                     f"here (flow `{flow.id}`)", flow_path(flow)))
+        elif source.store is not None and source.store.ingests_untrusted:
+            evidence.append(Evidence(f"store `{source.id}` ingests untrusted content and feeds "
+                                     f"it here (flow `{flow.id}`)", flow_path(flow)))
+    if c.agent is not None:
+        for index, grant in enumerate(c.agent.tools):
+            tool = ix.components.get(grant.tool)
+            if tool is not None and tool.tool is not None and tool.tool.fetches_untrusted:
+                evidence.append(Evidence(f"its tool `{tool.id}` returns untrusted content",
+                                         _field(c, "agent", "tools", index)))
+        for index, ref in enumerate(c.agent.memory):
+            store = ix.components.get(ref)
+            if store is not None and store.store is not None and store.store.ingests_untrusted:
+                evidence.append(Evidence(f"its memory `{ref}` ingests untrusted content",
+                                         _field(c, "agent", "memory", index)))
+    return evidence
+
+
+@fact("receives_untrusted", "component", "receives untrusted content", "bool")
+def _receives_untrusted(ix: ModelIndex, c: Component) -> FactValue:
+    evidence = _untrusted_sources(ix, c, indirect_only=False)
+    return FactValue(bool(evidence), tuple(evidence) or (
+        Evidence("no untrusted content reaches it", component_path(c)),))
+
+
+@fact("untrusted_indirect", "component", "untrusted content from tools, stores or services",
+      "bool")
+def _untrusted_indirect(ix: ModelIndex, c: Component) -> FactValue:
+    evidence = _untrusted_sources(ix, c, indirect_only=True)
+    return FactValue(bool(evidence), tuple(evidence) or (
+        Evidence("no untrusted content reaches it from tools, stores or services",
+                 component_path(c)),))
+
+
+@fact("feeds_model_output_to", "component", "its output goes to", "set")
+def _output_to(ix: ModelIndex, c: Component) -> FactValue:
+    targets = []
+    evidence = []
+    for flow in ix.outgoing.get(c.id, []):
+        target = ix.components.get(flow.target)
+        if target is not None:
+            targets.append(target.type)
+            evidence.append(Evidence(f"sends output to {_describe(target)} (flow `{flow.id}`)",
+                                     flow_path(flow)))
+    return FactValue(frozenset(targets), tuple(evidence))
+
+
+@fact("sends_to_monitoring", "component", "sends logs to monitoring", "bool")
+def _monitored(ix: ModelIndex, c: Component) -> FactValue:
+    for flow in ix.outgoing.get(c.id, []):
+        target = ix.components.get(flow.target)
+        if target is not None and target.type == "monitoring":
+            return FactValue(True, (Evidence(f"logs to `{target.id}` (flow `{flow.id}`)",
+                                             flow_path(flow)),))
+    return FactValue(False, (Evidence("no flow to a monitoring component",
+                                      component_path(c)),))
+
+
+@fact("system_has_types", "component", "component types in the system", "set")
+def _system_types(ix: ModelIndex, c: Component) -> FactValue:
+    return FactValue(ix.types, (Evidence("the system's component types", ("components",)),))
+
+
+@fact("upstream_types", "component", "types that send it data", "set")
+def _upstream(ix: ModelIndex, c: Component) -> FactValue:
+    found = []
+    evidence = []
+    for flow in ix.incoming.get(c.id, []):
+        source = ix.components.get(flow.source)
+        if source is not None:
+            found.append(source.type)
+            evidence.append(Evidence(f"receives from {_describe(source)} (flow `{flow.id}`)",
+                                     flow_path(flow)))
+    return FactValue(frozenset(found), tuple(evidence))
+
+
+@fact("unauthenticated_inbound", "component", "accepts unauthenticated flows", "bool")
+def _unauth_in(ix: ModelIndex, c: Component) -> FactValue:
+    evidence = [Evidence(f"flow `{f.id}` from `{f.source}` is "
+                         + ("not authenticated" if f.authenticated is False
+                            else "not stated as authenticated"), flow_path(f))
+                for f in ix.incoming.get(c.id, []) if not f.authenticated]
+    return FactValue(bool(evidence), tuple(evidence))
+
+
+# --- model facts ---
+
+@fact("model.origin", "component", "model origin", "str")
+def _origin(ix: ModelIndex, c: Component) -> FactValue:
+    origin = c.model.origin if c.model is not None else None
+    if origin is None and c.type == "foundation-model":
+        origin = "pre-trained"
+    return FactValue(origin, (Evidence(f"origin: {origin or 'not stated'}",
+                                       _field(c, "model", "origin")),))
+
+
+@fact("model.terms", "component", "terms of use", "str")
+def _terms(ix: ModelIndex, c: Component) -> FactValue:
+    terms = c.model.terms if c.model is not None else None
+    return FactValue(terms, (Evidence(f"used under {terms or 'unstated'} terms",
+                                      _field(c, "model", "terms")),))
+
+
+@fact("model.trains_on_inputs", "component", "provider trains on inputs", "bool")
+def _trains(ix: ModelIndex, c: Component) -> FactValue:
+    value = c.model.trains_on_inputs if c.model is not None else None
+    text = {True: "the provider may train on what is sent to it",
+            False: "the provider does not train on inputs",
+            None: "whether the provider trains on inputs is not stated"}[value]
+    return FactValue(value, (Evidence(text, _field(c, "model", "trains_on_inputs")),))
+
+
+@fact("model.modality", "component", "modality", "set")
+def _modality(ix: ModelIndex, c: Component) -> FactValue:
+    value = frozenset(c.model.modality) if c.model is not None else frozenset()
+    return FactValue(value, (Evidence(f"modality: {', '.join(sorted(value)) or 'not stated'}",
+                                      _field(c, "model", "modality")),))
+
+
+@fact("model.weights_format", "component", "weights format", "str")
+def _weights(ix: ModelIndex, c: Component) -> FactValue:
+    value = c.model.weights_format if c.model is not None else None
+    return FactValue(value, (Evidence(f"weights format: {value or 'not stated'}",
+                                      _field(c, "model", "weights_format")),))
+
+
+# --- agent facts ---
+
+_VERBS = {"read": "read", "write": "write", "delete": "delete", "execute": "execute code",
+          "financial": "move money", "external-communication": "send messages outside"}
+
+def _agent_bool(name: str, label: str, attr: str, yes: str, no: str) -> None:
+    @fact(name, "component", label, "bool")
+    def compute(ix: ModelIndex, c: Component) -> FactValue:
+        value = bool(getattr(c.agent, attr)) if c.agent is not None else False
+        return FactValue(value, (Evidence(yes if value else no,
+                                          _field(c, "agent", attr)),))
+
+
+_agent_bool("agent.runs_generated_code", "runs generated code", "runs_generated_code",
+            "may run code it generates", "does not run generated code")
+
+
+@fact("agent.permissions", "component", "tool permissions", "set")
+def _permissions(ix: ModelIndex, c: Component) -> FactValue:
+    if c.agent is None:
+        return FactValue(frozenset())
+    found: set[str] = set()
+    evidence = []
+    for index, grant in enumerate(c.agent.tools):
+        new = set(grant.permissions) - found
+        if new:
+            found |= new
+            verbs = ", ".join(_VERBS.get(p, p) for p in sorted(new))
+            evidence.append(Evidence(f"may {verbs} through `{grant.tool}`",
+                                     _field(c, "agent", "tools", index)))
+    return FactValue(frozenset(found), tuple(evidence))
+
+
+@fact("agent.acting", "component", "can act", "bool")
+def _acting(ix: ModelIndex, c: Component) -> FactValue:
+    if c.agent is None:
+        return FactValue(False)
+    acting_verbs = [_VERBS[p] for p in ACTING_PERMISSIONS]
+    evidence = [e for e in _permissions(ix, c).evidence
+                if any(verb in e.text for verb in acting_verbs)]
+    if c.agent.runs_generated_code:
+        evidence.append(Evidence("may run code it generates",
+                                 _field(c, "agent", "runs_generated_code")))
+    return FactValue(bool(evidence), tuple(evidence) or (
+        Evidence("can only read", _field(c, "agent", "tools")),))
+
+
+@fact("agent.approval", "component", "human approval", "str")
+def _approval(ix: ModelIndex, c: Component) -> FactValue:
+    value = (c.agent.approval if c.agent is not None else None) or "none"
+    stated = c.agent is not None and c.agent.approval is not None
+    text = {"none": "no action waits for human approval",
+            "high-risk": "only high-risk actions wait for human approval",
+            "every-action": "every action waits for human approval"}[value]
+    return FactValue(value, (Evidence(text + ("" if stated else " (approval not stated)"),
+                                      _field(c, "agent", "approval")),))
+
+
+@fact("agent.triggers", "component", "started by", "set")
+def _triggers(ix: ModelIndex, c: Component) -> FactValue:
+    value = frozenset(c.agent.triggers) if c.agent is not None else frozenset()
+    return FactValue(value, (Evidence(f"started by {', '.join(sorted(value)) or 'not stated'}",
+                                      _field(c, "agent", "triggers")),))
+
+
+@fact("agent.identity", "component", "acts as", "str")
+def _identity(ix: ModelIndex, c: Component) -> FactValue:
+    value = c.agent.identity if c.agent is not None else None
+    return FactValue(value, (Evidence(f"acts with identity: {value or 'not stated'}",
+                                      _field(c, "agent", "identity")),))
+
+
+@fact("agent.credential_lifetime", "component", "credential lifetime", "str")
+def _lifetime(ix: ModelIndex, c: Component) -> FactValue:
+    value = c.agent.credential_lifetime if c.agent is not None else None
+    return FactValue(value, (Evidence(f"credentials: {value or 'lifetime not stated'}",
+                                      _field(c, "agent", "credential_lifetime")),))
+
+
+@fact("agent.delegates", "component", "hands tasks to other agents", "bool")
+def _delegates(ix: ModelIndex, c: Component) -> FactValue:
+    refs = c.agent.delegates_to if c.agent is not None else ()
+    return FactValue(bool(refs), (Evidence(
+        f"delegates to {', '.join(f'`{r}`' for r in refs)}" if refs else "delegates to no agent",
+        _field(c, "agent", "delegates_to")),))
+
+
+@fact("agent.delegated_by", "component", "takes tasks from other agents", "bool")
+def _delegated_by(ix: ModelIndex, c: Component) -> FactValue:
+    by = ix.delegated_by.get(c.id, [])
+    evidence = tuple(Evidence(f"{_describe(a)} delegates to it", component_path(a)) for a in by)
+    return FactValue(bool(by), evidence)
+
+
+@fact("agent.shared_memory", "component", "memory shared with others", "bool")
+def _shared_memory(ix: ModelIndex, c: Component) -> FactValue:
+    evidence = []
+    for index, ref in enumerate(c.agent.memory if c.agent is not None else ()):
+        store = ix.components.get(ref)
+        if store is not None and store.store is not None and store.store.shared in (
+                "shared-across-users", "shared-across-agents"):
+            evidence.append(Evidence(f"memory `{ref}` is {store.store.shared}",
+                                     _field(c, "agent", "memory", index)))
+    return FactValue(bool(evidence), tuple(evidence))
+
+
+@fact("agent.third_party_tools", "component", "uses third-party or community tools", "bool")
+def _third_party_tools(ix: ModelIndex, c: Component) -> FactValue:
+    evidence = []
+    for index, grant in enumerate(c.agent.tools if c.agent is not None else ()):
+        tool = ix.components.get(grant.tool)
+        if tool is not None and tool.tool is not None and tool.tool.source in (
+                "third-party", "community"):
+            evidence.append(Evidence(f"tool `{tool.id}` is {tool.tool.source} code",
+                                     _field(c, "agent", "tools", index)))
+    return FactValue(bool(evidence), tuple(evidence))
+
+
+# --- store facts ---
+
+def _store_attr(name: str, label: str, attr: str, describe: Callable[[Any], str],
+                value_type: str) -> None:
+    @fact(name, "component", label, value_type)
+    def compute(ix: ModelIndex, c: Component) -> FactValue:
+        value = getattr(c.store, attr) if c.store is not None else None
+        return FactValue(value, (Evidence(describe(value), _field(c, "store", attr)),))
+
+
+_store_attr("store.encrypted_at_rest", "encrypted at rest", "encrypted_at_rest",
+            lambda v: {True: "encrypted at rest", False: "not encrypted at rest",
+                       None: "encryption at rest not stated"}[v], "bool")
+_store_attr("store.multi_tenant", "multi-tenant", "multi_tenant",
+            lambda v: {True: "holds several tenants' data", False: "single tenant",
+                       None: "tenancy not stated"}[v], "bool")
+_store_attr("store.ingests_untrusted", "ingests untrusted content", "ingests_untrusted",
+            lambda v: {True: "ingests content outsiders can influence",
+                       False: "ingests only trusted content",
+                       None: "whether it ingests untrusted content is not stated"}[v], "bool")
+_store_attr("store.persistence", "persistence", "persistence",
+            lambda v: f"persistence: {v or 'not stated'}", "str")
+_store_attr("store.shared", "sharing", "shared", lambda v: f"sharing: {v or 'not stated'}",
+            "str")
+
+
+@fact("store.used_as_memory_by_agents", "component", "agents using it as memory", "int")
+def _memory_users(ix: ModelIndex, c: Component) -> FactValue:
+    users = ix.memory_users.get(c.id, [])
+    return FactValue(len(users), tuple(Evidence(f"{_describe(a)} uses it as memory",
+                                                component_path(a)) for a in users))
+
+
+# --- tool facts ---
+
+def _tool_attr(name: str, label: str, attr: str, describe: Callable[[Any], str],
+               value_type: str) -> None:
+    @fact(name, "component", label, value_type)
+    def compute(ix: ModelIndex, c: Component) -> FactValue:
+        value = getattr(c.tool, attr) if c.tool is not None else None
+        if value_type == "set":
+            value = frozenset(value or ())
+        return FactValue(value, (Evidence(describe(value), _field(c, "tool", attr)),))
+
+
+_tool_attr("tool.authentication", "authentication", "authentication",
+           lambda v: f"authentication: {v or 'not stated'}", "str")
+_tool_attr("tool.side_effects", "side effects", "side_effects",
+           lambda v: f"side effects: {', '.join(sorted(v)) or 'none stated'}", "set")
+_tool_attr("tool.fetches_untrusted", "fetches untrusted content", "fetches_untrusted",
+           lambda v: {True: "returns content outsiders can influence",
+                      False: "returns only trusted content",
+                      None: "whether it returns untrusted content is not stated"}[v], "bool")
+_tool_attr("tool.source", "source", "source", lambda v: f"source: {v or 'not stated'}", "str")
+_tool_attr("tool.transport", "transport", "transport",
+           lambda v: f"transport: {v or 'not stated'}", "str")
+
+
+@fact("tool.granted_to_agents", "component", "agents allowed to call it", "int")
+def _granted(ix: ModelIndex, c: Component) -> FactValue:
+    agents = ix.granted_by.get(c.id, [])
+    return FactValue(len(agents), tuple(Evidence(f"{_describe(a)} may call it",
+                                                 component_path(a)) for a in agents))
+
+
+# --- system facts available on every component ---
+
+@fact("system.generative_scope", "component", "generative AI scope", "int")
+def _gen_scope(ix: ModelIndex, c: Component) -> FactValue:
+    from scoping_tui.engine.scope import generative_scope
+
+    scope = generative_scope(ix.model)
+    return FactValue(scope.value, (Evidence(f"generative scope {scope.value} ({scope.name})",
+                                            ("system",)),))
+
+
+@fact("system.agentic_scope", "component", "agentic AI scope", "int")
+def _agentic_scope(ix: ModelIndex, c: Component) -> FactValue:
+    from scoping_tui.engine.scope import agentic_scope
+
+    scope = agentic_scope(ix.model)
+    return FactValue(scope.value, (Evidence(f"agentic scope {scope.value} ({scope.name})",
+                                            ("system",)),))
+
+
+# --- flow facts ------------------------------------------------------------------------------
+
+def _flow_end(name: str, label: str, attr: str) -> None:
+    @fact(name, "flow", label, "str")
+    def compute(ix: ModelIndex, f: Flow) -> FactValue:
+        ref = getattr(f, attr)
+        end = ix.components.get(ref)
+        value = end.type if end is not None else None
+        return FactValue(value, (Evidence(
+            f"{'from' if attr == 'source' else 'to'} {_describe(end) if end else ref}",
+            (*flow_path(f), "from" if attr == "source" else "to")),))
+
+
+_flow_end("from_type", "from a component of type", "source")
+_flow_end("to_type", "to a component of type", "target")
+
+
+@fact("data", "flow", "data carried", "set")
+def _flow_data(ix: ModelIndex, f: Flow) -> FactValue:
+    carried = ", ".join(f.data) or "no stated data"
+    return FactValue(frozenset(f.data), (Evidence(f"carries {carried}", (*flow_path(f), "data")),))
+
+
+@fact("sensitive_data", "flow", "sensitive data carried", "set")
+def _flow_sensitive(ix: ModelIndex, f: Flow) -> FactValue:
+    value = frozenset(f.data) & SENSITIVE
+    return FactValue(value, (Evidence(f"carries {', '.join(sorted(value)) or 'nothing sensitive'}",
+                                      (*flow_path(f), "data")),))
+
+
+@fact("authenticated", "flow", "authenticated", "bool")
+def _flow_auth(ix: ModelIndex, f: Flow) -> FactValue:
+    text = {True: "authenticated", False: "not authenticated",
+            None: "authentication not stated"}[f.authenticated]
+    return FactValue(f.authenticated, (Evidence(text, (*flow_path(f), "authenticated")),))
+
+
+@fact("encrypted", "flow", "encrypted", "bool")
+def _flow_enc(ix: ModelIndex, f: Flow) -> FactValue:
+    text = {True: "encrypted in transit", False: "not encrypted in transit",
+            None: "encryption in transit not stated"}[f.encrypted]
+    return FactValue(f.encrypted, (Evidence(text, (*flow_path(f), "encrypted")),))
+
+
+@fact("protocol", "flow", "protocol", "str")
+def _flow_protocol(ix: ModelIndex, f: Flow) -> FactValue:
+    return FactValue(f.protocol, (Evidence(f"protocol: {f.protocol or 'not stated'}",
+                                           (*flow_path(f), "protocol")),))
+
+
+@fact("crosses_boundary", "flow", "crosses a trust boundary", "bool")
+def _flow_crosses(ix: ModelIndex, f: Flow) -> FactValue:
+    source = ix.components.get(f.source)
+    target = ix.components.get(f.target)
+    value = ix.crosses(f)
+    if source is None or target is None:
+        return FactValue(False)
+    text = (f"crosses from boundary `{source.boundary or 'none'}` to "
+            f"`{target.boundary or 'none'}`") if value else \
+        f"stays inside boundary `{source.boundary or 'none'}`"
+    return FactValue(value, (Evidence(text, flow_path(f)),))
+
+
+@fact("from_untrusted_zone", "flow", "starts outside the organisation's control", "bool")
+def _flow_untrusted_zone(ix: ModelIndex, f: Flow) -> FactValue:
+    source = ix.components.get(f.source)
+    value = source is not None and ix.untrusted_zone(source)
+    return FactValue(value, (Evidence(
+        f"starts at `{f.source}` on the internet, a user device or a third party" if value
+        else f"starts at `{f.source}` inside the organisation", (*flow_path(f), "from")),))
+
+
+@fact("agent_to_agent", "flow", "between two agents", "bool")
+def _flow_agents(ix: ModelIndex, f: Flow) -> FactValue:
+    source = ix.components.get(f.source)
+    target = ix.components.get(f.target)
+    value = (source is not None and target is not None and source.type in AGENT_TYPES
+             and target.type in AGENT_TYPES)
+    return FactValue(value, (Evidence(f"goes from agent `{f.source}` to agent `{f.target}`"
+                                      if value else "not between two agents", flow_path(f)),))
+
+
+def _generates_text(component: Component | None) -> bool:
+    """A model or agent whose output is content (not an embedding-only model)."""
+    if component is None:
+        return False
+    if component.type in AGENT_TYPES:
+        return True
+    if component.type not in MODEL_TYPES:
+        return False
+    modality = set(component.model.modality) if component.model is not None else set()
+    return not modality or modality != {"embedding"}
+
+
+@fact("from_model", "flow", "carries model or agent output", "bool")
+def _flow_from_model(ix: ModelIndex, f: Flow) -> FactValue:
+    source = ix.components.get(f.source)
+    value = _generates_text(source)
+    return FactValue(value, (Evidence(f"carries output of {_describe(source)}" if value and source
+                                      else "does not start at a model or agent",
+                                      (*flow_path(f), "from")),))
+
+
+@fact("returns_model_output", "flow", "brings a model's or agent's answer back", "bool")
+def _flow_returns_output(ix: ModelIndex, f: Flow) -> FactValue:
+    """Flows point from the side that starts an exchange: a call to a model or agent gets its
+    answer back on the same flow, handled by the caller."""
+    source = ix.components.get(f.source)
+    target = ix.components.get(f.target)
+    # Not orchestrators: what starts them is an event or schedule that waits for no answer.
+    value = (source is not None and source.type in ("client-app", "service")
+             and target is not None and target.type != "orchestrator"
+             and _generates_text(target))
+    text = (f"the answer of {_describe(target)} comes back to {_describe(source)} over it"
+            if value and source and target else "does not bring a model's answer back")
+    return FactValue(value, (Evidence(text, flow_path(f)),))
+
+
+# --- boundary facts --------------------------------------------------------------------------
+
+@fact("kind", "boundary", "kind", "str")
+def _boundary_kind(ix: ModelIndex, b: Boundary) -> FactValue:
+    return FactValue(b.kind, (Evidence(f"boundary `{b.id}` is a {b.kind}",
+                                       ("boundaries", b.index, "kind")),))
+
+
+def lookup(kind: str, name: str) -> FactSpec | None:
+    return REGISTRY.get(f"{kind}:{name}")
+
+
+def names(kind: str) -> list[str]:
+    return sorted(spec.name for spec in REGISTRY.values() if spec.kind == kind)

@@ -1,0 +1,123 @@
+"""Derived structure of a model, computed once: neighbours, boundary chains, crossings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from scoping_tui.model.paths import Path
+from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
+
+SENSITIVE = frozenset({"confidential", "restricted", "pii", "phi", "payment", "credentials"})
+STORE_TYPES = frozenset({"vector-store", "knowledge-base", "memory", "data-store", "training-data",
+                         "model-registry", "secrets-store", "monitoring"})
+AGENT_TYPES = frozenset({"agent", "orchestrator"})
+MODEL_TYPES = frozenset({"foundation-model", "genai-app"})
+PEOPLE_FACING = frozenset({"user", "client-app", "api-gateway"})
+
+
+def component_path(component: Component) -> Path:
+    return ("components", component.index)
+
+
+def flow_path(flow: Flow) -> Path:
+    return ("flows", flow.index)
+
+
+def boundary_path(boundary: Boundary) -> Path:
+    return ("boundaries", boundary.index)
+
+
+@dataclass(frozen=True)
+class ModelIndex:
+    model: SystemModel
+
+    @cached_property
+    def components(self) -> dict[str, Component]:
+        return {c.id: c for c in self.model.components}
+
+    @cached_property
+    def boundaries(self) -> dict[str, Boundary]:
+        return {b.id: b for b in self.model.boundaries}
+
+    @cached_property
+    def incoming(self) -> dict[str, list[Flow]]:
+        found: dict[str, list[Flow]] = {c.id: [] for c in self.model.components}
+        for flow in self.model.flows:
+            found.setdefault(flow.target, []).append(flow)
+        return found
+
+    @cached_property
+    def outgoing(self) -> dict[str, list[Flow]]:
+        found: dict[str, list[Flow]] = {c.id: [] for c in self.model.components}
+        for flow in self.model.flows:
+            found.setdefault(flow.source, []).append(flow)
+        return found
+
+    @cached_property
+    def granted_by(self) -> dict[str, list[Component]]:
+        """Agents that may call each tool."""
+        found: dict[str, list[Component]] = {}
+        for component in self.model.components:
+            if component.agent is not None:
+                for grant in component.agent.tools:
+                    found.setdefault(grant.tool, []).append(component)
+        return found
+
+    @cached_property
+    def memory_users(self) -> dict[str, list[Component]]:
+        found: dict[str, list[Component]] = {}
+        for component in self.model.components:
+            if component.agent is not None:
+                for ref in component.agent.memory:
+                    found.setdefault(ref, []).append(component)
+        return found
+
+    @cached_property
+    def delegated_by(self) -> dict[str, list[Component]]:
+        found: dict[str, list[Component]] = {}
+        for component in self.model.components:
+            if component.agent is not None:
+                for ref in component.agent.delegates_to:
+                    found.setdefault(ref, []).append(component)
+        return found
+
+    @cached_property
+    def types(self) -> frozenset[str]:
+        return frozenset(c.type for c in self.model.components)
+
+    def boundary_chain(self, boundary_id: str | None) -> tuple[Boundary, ...]:
+        """The boundary and its ancestors, innermost first."""
+        return self._chains.get(boundary_id, ()) if boundary_id else ()
+
+    @cached_property
+    def _chains(self) -> dict[str, tuple[Boundary, ...]]:
+        chains: dict[str, tuple[Boundary, ...]] = {}
+        for boundary in self.model.boundaries:
+            chain: list[Boundary] = []
+            node: Boundary | None = boundary
+            while node is not None and node not in chain:
+                chain.append(node)
+                node = self.boundaries.get(node.parent) if node.parent else None
+            chains[boundary.id] = tuple(chain)
+        return chains
+
+    def in_internet(self, component: Component) -> bool:
+        chain = self.boundary_chain(component.boundary)
+        if chain:
+            return chain[0].kind == "internet"
+        return component.type in ("user", "external-service")
+
+    def crosses(self, flow: Flow) -> bool:
+        source = self.components.get(flow.source)
+        target = self.components.get(flow.target)
+        if source is None or target is None:
+            return False
+        return source.boundary != target.boundary
+
+    def untrusted_zone(self, component: Component) -> bool:
+        """Outside the organisation's control: the internet, a user device, a third party."""
+        chain = self.boundary_chain(component.boundary)
+        if chain:
+            return chain[0].kind in ("internet", "user-device", "third-party")
+        return component.type in ("user", "external-service")

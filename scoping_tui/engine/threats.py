@@ -1,0 +1,232 @@
+"""Threat findings: catalog threats applied to this model's elements, each with its reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scoping_tui.engine.catalog import LEVELS, Catalog, Threat
+from scoping_tui.engine.conditions import Outcome, evaluate
+from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, Target
+from scoping_tui.engine.index import ModelIndex, boundary_path, component_path, flow_path
+from scoping_tui.model.paths import Path
+from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
+
+SEVERITIES = ("critical", "high", "medium", "low")
+_SEVERITY_BY_SCORE = {6: "critical", 5: "high", 4: "medium"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.text} (line {self.line})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    """Stable ``THREAT@target``: survives reordering, so acceptances and baselines keep."""
+    threat: Threat
+    target: str
+    target_kind: str
+    target_name: str
+    line: int
+    """Where the target is defined in the model file."""
+    severity: str
+    likelihood: str
+    impact: str
+    rating: tuple[str, ...]
+    """How the severity was reached: base levels and each factor that moved them."""
+    reasons: tuple[Reason, ...]
+    """The facts of the model that made the rule fire."""
+    also: tuple[str, ...] = ()
+    """Further flows between the same two components that the same finding covers."""
+
+    @property
+    def rationale(self) -> list[str]:
+        return [str(reason) for reason in self.reasons]
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITIES.index(self.severity)
+
+
+class FactCache:
+    """Facts computed once per target and fact, shared by all rules and factors."""
+
+    def __init__(self, index: ModelIndex) -> None:
+        self.index = index
+        self._values: dict[tuple[str, str, str], FactValue] = {}
+
+    def for_target(self, kind: str, target: Target) -> _Lookup:
+        return _Lookup(self, kind, target)
+
+    def get(self, kind: str, target: Target, spec: FactSpec) -> FactValue:
+        key = (kind, target.id, spec.name)
+        found = self._values.get(key)
+        if found is None:
+            found = spec.compute(self.index, target)
+            self._values[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    cache: FactCache
+    kind: str
+    target: Target
+
+    def __call__(self, spec: FactSpec) -> FactValue:
+        return self.cache.get(self.kind, self.target, spec)
+
+
+def targets_of(model: SystemModel, kind: str) -> tuple[Target, ...]:
+    if kind == "component":
+        return model.components
+    if kind == "flow":
+        return model.flows
+    return model.boundaries
+
+
+def element_path(target: Target) -> Path:
+    if isinstance(target, Component):
+        return component_path(target)
+    if isinstance(target, Flow):
+        return flow_path(target)
+    return boundary_path(target)
+
+
+def _reasons(model: SystemModel, evidence: tuple[Evidence, ...]) -> tuple[Reason, ...]:
+    return tuple(Reason(item.text, model.source.value(item.path).line) for item in evidence)
+
+
+def rate(threat: Threat, lookup: _Lookup, catalog: Catalog,
+         ) -> tuple[str, str, str, tuple[str, ...]]:
+    """Severity, likelihood and impact after the threat's factors, with the explanation."""
+    likelihood = LEVELS.index(threat.likelihood) + 1
+    impact = LEVELS.index(threat.impact) + 1
+    moved: list[str] = []
+    for factor_id in threat.factors:
+        factor = catalog.factors[factor_id]
+        if not evaluate(factor.when, lookup).holds:
+            continue
+        if factor.effect == "raise-likelihood" and likelihood < 3:
+            likelihood += 1
+        elif factor.effect == "lower-likelihood" and likelihood > 1:
+            likelihood -= 1
+        elif factor.effect == "raise-impact" and impact < 3:
+            impact += 1
+        elif factor.effect == "lower-impact" and impact > 1:
+            impact -= 1
+        else:
+            continue
+        moved.append(f"{factor.effect.replace('-', ' ')}: {factor.explain}")
+    severity = _SEVERITY_BY_SCORE.get(likelihood + impact, "low")
+    final_l, final_i = LEVELS[likelihood - 1], LEVELS[impact - 1]
+    explanation = (f"likelihood {final_l} (base {threat.likelihood}), impact {final_i} "
+                   f"(base {threat.impact}) → {severity}", *moved)
+    return severity, final_l, final_i, explanation
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One rule tested on one element: whether it applies and the facts that decided it."""
+
+    threat: Threat
+    target: Target
+    outcome: Outcome
+
+
+def _verdicts(model: SystemModel, catalog: Catalog, cache: FactCache) -> Iterator[Verdict]:
+    for threat in sorted(catalog.threats.values(), key=lambda t: t.id):
+        for target in targets_of(model, threat.target):
+            lookup = cache.for_target(threat.target, target)
+            yield Verdict(threat, target, evaluate(threat.when, lookup))
+
+
+def derive_findings(model: SystemModel, catalog: Catalog,
+                    cache: FactCache | None = None) -> list[Finding]:
+    """Every threat that applies, one finding per threat and element, sorted by severity."""
+    cache = cache or FactCache(ModelIndex(model))
+    fired: dict[tuple[str, str], list[Verdict]] = {}
+    for verdict in _verdicts(model, catalog, cache):
+        if not verdict.outcome.holds:
+            continue
+        target = verdict.target
+        key = (verdict.threat.id, target.id)
+        if isinstance(target, Flow) and verdict.threat.group_by_endpoints:
+            key = (verdict.threat.id, f"{target.source}\x00{target.target}")
+        fired.setdefault(key, []).append(verdict)
+    findings = [_finding(model, catalog, cache, group) for group in fired.values()]
+    findings.sort(key=lambda f: (f.severity_rank, f.threat.id, f.target))
+    return findings
+
+
+def _finding(model: SystemModel, catalog: Catalog, cache: FactCache,
+             group: list[Verdict]) -> Finding:
+    group = sorted(group, key=lambda v: v.target.id)
+    first = group[0]
+    threat, target = first.threat, first.target
+    lookup = cache.for_target(threat.target, target)
+    severity, likelihood, impact, rating = rate(threat, lookup, catalog)
+    evidence = list(first.outcome.evidence)
+    for other in group[1:]:
+        evidence.extend(e for e in other.outcome.evidence if e not in evidence)
+    also = tuple(v.target.id for v in group[1:])
+    return Finding(
+        id=f"{threat.id}@{target.id}",
+        threat=threat,
+        target=target.id,
+        target_kind=threat.target,
+        target_name=_name(target),
+        line=model.source.value(element_path(target)).line,
+        severity=severity,
+        likelihood=likelihood,
+        impact=impact,
+        rating=rating,
+        reasons=_reasons(model, tuple(evidence)),
+        also=also,
+    )
+
+
+def _name(target: Target) -> str:
+    if isinstance(target, Flow):
+        return target.name or f"{target.source} → {target.target}"
+    if isinstance(target, Component | Boundary):
+        return target.name
+    return target.id
+
+
+@dataclass(frozen=True)
+class Consideration:
+    """For "why not": a threat considered for an element, and why it did or did not apply."""
+
+    threat: Threat
+    applies: bool
+    reasons: tuple[Reason, ...]
+
+
+def explain(model: SystemModel, catalog: Catalog, element_id: str,
+            threat_id: str | None = None) -> list[Consideration]:
+    """Every catalog threat of the element's kind, whether it applies to it, and why."""
+    index = ModelIndex(model)
+    cache = FactCache(index)
+    target: Target | None = index.components.get(element_id)
+    if target is None:
+        target = next((f for f in model.flows if f.id == element_id), None)
+    if target is None:
+        target = index.boundaries.get(element_id)
+    if target is None:
+        return []
+    kind = "component" if isinstance(target, Component) else \
+        "flow" if isinstance(target, Flow) else "boundary"
+    found = []
+    for threat in sorted(catalog.threats.values(), key=lambda t: t.id):
+        if threat.target != kind or (threat_id is not None and threat.id != threat_id):
+            continue
+        outcome = evaluate(threat.when, cache.for_target(kind, target))
+        found.append(Consideration(threat, outcome.holds, _reasons(model, outcome.evidence)))
+    return found
