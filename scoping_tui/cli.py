@@ -323,7 +323,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _printable(text: str) -> str:
     """Keep terminal control characters from the model out of the terminal."""
-    return "".join(c if c.isprintable() or c in "\t\n" else repr(c)[1:-1] for c in text)
+    return "\n".join(line if line.isprintable() else "".join(
+        c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in line)
+        for line in text.split("\n"))
 
 
 def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:

@@ -82,7 +82,7 @@ def test_sample_declares_the_schema_for_editors(sample: Path) -> None:
     assert first == "# yaml-language-server: $schema=../schemas/system-model.schema.json"
 
 
-@pytest.mark.parametrize("name", ["system-model", "catalog"])
+@pytest.mark.parametrize("name", ["system-model", "catalog", "references"])
 def test_compiled_validators_match_their_schemas(name: str) -> None:
     """`make validators` output is committed; it must be regenerated when a schema changes."""
     from scoping_tui.model import fastschema

@@ -131,6 +131,17 @@ def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = ()) -> 
     return Leaf(spec, op, operand)
 
 
+def holds(condition: Condition, facts: Facts) -> bool:
+    """Whether the condition holds, without collecting evidence (the engine's hot path)."""
+    if isinstance(condition, Leaf):
+        return condition.test(facts(condition.fact).value)
+    if condition.combinator == "all":
+        return all(holds(child, facts) for child in condition.children)
+    if condition.combinator == "any":
+        return any(holds(child, facts) for child in condition.children)
+    return not holds(condition.children[0], facts)
+
+
 def evaluate(condition: Condition, facts: Facts) -> Outcome:
     if isinstance(condition, Leaf):
         found = facts(condition.fact)
@@ -156,6 +167,28 @@ def _merge(groups: Any) -> tuple[Evidence, ...]:
         for item in group:
             seen.setdefault(item, None)
     return tuple(seen)
+
+
+def type_guard(condition: Condition) -> frozenset[str] | None:
+    """Component types outside which the condition can never hold, when it says so plainly.
+
+    Lets the engine test a rule only on components of those types instead of on all of them.
+    """
+    if isinstance(condition, Leaf):
+        if condition.fact.name != "type" or condition.fact.kind != "component":
+            return None
+        if condition.operator == "in":
+            return frozenset(str(v) for v in condition.operand)
+        if condition.operator == "equals":
+            return frozenset([str(condition.operand)])
+        return None
+    guards = [type_guard(child) for child in condition.children]
+    if condition.combinator == "all":
+        known = [g for g in guards if g is not None]
+        return frozenset.intersection(*known) if known else None
+    if condition.combinator == "any" and all(g is not None for g in guards):
+        return frozenset().union(*(g for g in guards if g is not None))
+    return None
 
 
 def leaves(condition: Condition) -> Sequence[Leaf]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoping_tui.engine.catalog import PHASES, Catalog, Control
-from scoping_tui.engine.conditions import evaluate
+from scoping_tui.engine.conditions import holds
 from scoping_tui.engine.index import ModelIndex
 from scoping_tui.engine.threats import FactCache, Finding
 from scoping_tui.model.types import AcceptedRisk, ControlImpl, SystemModel
@@ -110,7 +110,7 @@ def _applies(control: Control, finding: Finding, cache: FactCache) -> bool:
     if finding.target_kind != "component":
         return True
     component = cache.index.components[finding.target]
-    return evaluate(control.applies_to, cache.for_target("component", component)).holds
+    return holds(control.applies_to, cache.for_target("component", component))
 
 
 def required_for(phase: str, reqs: Sequence[Requirement]) -> list[Requirement]:

@@ -493,18 +493,14 @@ def _granted(ix: ModelIndex, c: Component) -> FactValue:
 
 @fact("system.generative_scope", "component", "generative AI scope", "int")
 def _gen_scope(ix: ModelIndex, c: Component) -> FactValue:
-    from scoping_tui.engine.scope import generative_scope
-
-    scope = generative_scope(ix.model)
+    scope = ix.generative
     return FactValue(scope.value, (Evidence(f"generative scope {scope.value} ({scope.name})",
                                             ("system",)),))
 
 
 @fact("system.agentic_scope", "component", "agentic AI scope", "int")
 def _agentic_scope(ix: ModelIndex, c: Component) -> FactValue:
-    from scoping_tui.engine.scope import agentic_scope
-
-    scope = agentic_scope(ix.model)
+    scope = ix.agentic
     return FactValue(scope.value, (Evidence(f"agentic scope {scope.value} ({scope.name})",
                                             ("system",)),))
 

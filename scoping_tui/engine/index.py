@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
 from scoping_tui.model.paths import Path
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
@@ -81,6 +82,21 @@ class ModelIndex:
                 for ref in component.agent.delegates_to:
                     found.setdefault(ref, []).append(component)
         return found
+
+    @cached_property
+    def by_type(self) -> dict[str, tuple[Component, ...]]:
+        found: dict[str, list[Component]] = {}
+        for component in self.model.components:
+            found.setdefault(component.type, []).append(component)
+        return {t: tuple(cs) for t, cs in found.items()}
+
+    @cached_property
+    def generative(self) -> Scope:
+        return generative_scope(self.model)
+
+    @cached_property
+    def agentic(self) -> Scope:
+        return agentic_scope(self.model)
 
     @cached_property
     def types(self) -> frozenset[str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scoping_tui.engine.catalog import LEVELS, Catalog, Threat
-from scoping_tui.engine.conditions import Outcome, evaluate
+from scoping_tui.engine.conditions import Outcome, evaluate, holds, type_guard
 from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, Target
 from scoping_tui.engine.index import ModelIndex, boundary_path, component_path, flow_path
 from scoping_tui.model.paths import Path
@@ -59,28 +59,31 @@ class FactCache:
 
     def __init__(self, index: ModelIndex) -> None:
         self.index = index
-        self._values: dict[tuple[str, str, str], FactValue] = {}
+        self._lookups: dict[tuple[str, str], _Lookup] = {}
 
     def for_target(self, kind: str, target: Target) -> _Lookup:
-        return _Lookup(self, kind, target)
-
-    def get(self, kind: str, target: Target, spec: FactSpec) -> FactValue:
-        key = (kind, target.id, spec.name)
-        found = self._values.get(key)
+        key = (kind, target.id)
+        found = self._lookups.get(key)
         if found is None:
-            found = spec.compute(self.index, target)
-            self._values[key] = found
+            found = self._lookups[key] = _Lookup(self.index, target)
         return found
 
 
-@dataclass(frozen=True)
 class _Lookup:
-    cache: FactCache
-    kind: str
-    target: Target
+    """The facts of one element, computed on first use."""
+
+    __slots__ = ("index", "target", "values")
+
+    def __init__(self, index: ModelIndex, target: Target) -> None:
+        self.index = index
+        self.target = target
+        self.values: dict[str, FactValue] = {}
 
     def __call__(self, spec: FactSpec) -> FactValue:
-        return self.cache.get(self.kind, self.target, spec)
+        found = self.values.get(spec.name)
+        if found is None:
+            found = self.values[spec.name] = spec.compute(self.index, self.target)
+        return found
 
 
 def targets_of(model: SystemModel, kind: str) -> tuple[Target, ...]:
@@ -111,7 +114,7 @@ def rate(threat: Threat, lookup: _Lookup, catalog: Catalog,
     moved: list[str] = []
     for factor_id in threat.factors:
         factor = catalog.factors[factor_id]
-        if not evaluate(factor.when, lookup).holds:
+        if not holds(factor.when, lookup):
             continue
         if factor.effect == "raise-likelihood" and likelihood < 3:
             likelihood += 1
@@ -140,11 +143,23 @@ class Verdict:
     outcome: Outcome
 
 
+def _candidates(threat: Threat, cache: FactCache) -> tuple[Target, ...]:
+    """The elements a rule can fire on: all of its kind, or only the types its guard names."""
+    guard = type_guard(threat.when) if threat.target == "component" else None
+    if guard is None:
+        return targets_of(cache.index.model, threat.target)
+    by_type = cache.index.by_type
+    return tuple(c for c in cache.index.model.components if c.type in guard) if len(guard) > 3 \
+        else tuple(c for t in sorted(guard) for c in by_type.get(t, ()))
+
+
 def _verdicts(model: SystemModel, catalog: Catalog, cache: FactCache) -> Iterator[Verdict]:
+    """The rules that fire, with the evidence that made them (gathered only for those)."""
     for threat in sorted(catalog.threats.values(), key=lambda t: t.id):
-        for target in targets_of(model, threat.target):
+        for target in _candidates(threat, cache):
             lookup = cache.for_target(threat.target, target)
-            yield Verdict(threat, target, evaluate(threat.when, lookup))
+            if holds(threat.when, lookup):
+                yield Verdict(threat, target, evaluate(threat.when, lookup))
 
 
 def derive_findings(model: SystemModel, catalog: Catalog,
@@ -153,8 +168,6 @@ def derive_findings(model: SystemModel, catalog: Catalog,
     cache = cache or FactCache(ModelIndex(model))
     fired: dict[tuple[str, str], list[Verdict]] = {}
     for verdict in _verdicts(model, catalog, cache):
-        if not verdict.outcome.holds:
-            continue
         target = verdict.target
         key = (verdict.threat.id, target.id)
         if isinstance(target, Flow) and verdict.threat.group_by_endpoints:

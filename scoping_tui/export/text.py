@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.controls import Requirement
 from scoping_tui.engine.threats import SEVERITIES
@@ -12,8 +10,17 @@ WIDTH = 100
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_on_hyphens=False) or [indent]
+    """Greedy word wrap (textwrap is several times slower on thousands of findings)."""
+    lines: list[str] = []
+    current = indent
+    for word in text.split():
+        if current.strip() and len(current) + 1 + len(word) > WIDTH:
+            lines.append(current)
+            current = indent + "  " + word
+        else:
+            current = current + (" " if current.strip() else "") + word
+    lines.append(current)
+    return lines
 
 
 def _counts(assessment: Assessment) -> str:

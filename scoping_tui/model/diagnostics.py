@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -14,9 +15,8 @@ class Severity(StrEnum):
         return self.value
 
 
-@dataclass(frozen=True, order=True)
-class Position:
-    """A 1-based line and column in a source file."""
+class Position(NamedTuple):
+    """A 1-based line and column in a source file (a tuple: one is made per YAML node)."""
 
     line: int
     column: int

@@ -16,7 +16,7 @@ from typing import Any
 
 from scoping_tui.locations import schemas_dir
 
-SCHEMAS = ("system-model", "catalog")
+SCHEMAS = ("system-model", "catalog", "references")
 
 
 def module_name(schema: str) -> str:

@@ -61,21 +61,27 @@ def max_bytes_from_env() -> int:
 class SourceMap:
     """Positions of keys and values, by document path."""
 
-    keys: dict[Path, Position] = field(default_factory=dict)
-    values: dict[Path, Position] = field(default_factory=dict)
+    # Marks are kept as the parser made them (0-based) and turned into positions on lookup:
+    # a large model has tens of thousands of them and few are ever looked at.
+    keys: dict[Path, Any] = field(default_factory=dict)
+    values: dict[Path, Any] = field(default_factory=dict)
 
     def value(self, path: Path) -> Position:
         """Where the value at ``path`` starts, or else where its nearest enclosing value does."""
         for end in range(len(path), -1, -1):
             found = self.values.get(path[:end])
             if found is not None:
-                return found
+                return _as_position(found)
         return START
 
     def key(self, path: Path) -> Position:
         """Where the key of ``path`` is written; the value's position for list items."""
         found = self.keys.get(path)
-        return found if found is not None else self.value(path)
+        return _as_position(found) if found is not None else self.value(path)
+
+
+def _as_position(mark: Any) -> Position:
+    return mark if isinstance(mark, Position) else Position(mark.line + 1, mark.column + 1)
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ class _Frame:
         self.path = path
         self.anchor = anchor
         self.key: str | None = None
-        self.key_mark: Position | None = None
+        self.key_mark: Any = None
         self.nodes = 1
         self.merged: set[str] = set()
         """Keys that came from a `<<` merge; an explicit key may override them."""
@@ -292,52 +298,52 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
     parser = parser_class(text) if parser_class is not None else None
     events = _iter_events(parser, text)
 
-    def attach(value: Any, position: Position, nodes: int, new_nodes: int) -> None:
+    def attach(value: Any, mark: Any, nodes: int, new_nodes: int) -> None:
         """Place a finished value in its parent; ``nodes`` is its size with aliases expanded."""
         nonlocal root, total_nodes
         total_nodes += new_nodes
         if total_nodes > MAX_NODES:
-            raise _Abort(position, f"document expands to more than {MAX_NODES:,} values "
+            raise _Abort(_as_position(mark), f"document expands to more than {MAX_NODES:,} values "
                          "(aliases repeated too often?); aliases this large are refused",
                          "too-large")
         if not stack:
             root = value
-            source.values[()] = position
+            source.values[()] = mark
             return
         frame = stack[-1]
         frame.nodes += nodes
         container = frame.container
         if isinstance(container, list):
             path = (*frame.path, len(container))
-            source.values[path] = position
+            source.values[path] = mark
             container.append(value)
             return
         if frame.key is None:
             if not isinstance(value, str | int | float | bool) and value is not None:
-                raise _Abort(position, "mapping keys must be plain words, not lists or "
+                raise _Abort(_as_position(mark), "mapping keys must be plain words, not lists or "
                              "mappings", "bad-key")
             key = "<<" if value == "<<" else _key_text(value)
             if key in frame.merged:
                 frame.merged.discard(key)
                 del container[key]
             elif key in container and key != "<<":
-                first = source.keys.get((*frame.path, key), START)
-                raise _Abort(position, f"duplicate key {key!r}: it is also set at line "
+                first = _as_position(source.keys.get((*frame.path, key), START))
+                raise _Abort(_as_position(mark), f"duplicate key {key!r}: it is also set at line "
                              f"{first.line}, column {first.column}; YAML would silently keep "
                              "only the last one", "duplicate-key")
             frame.key = key
-            frame.key_mark = position
+            frame.key_mark = mark
             return
         key = frame.key
         frame.key = None
         if key == "<<":
             assert isinstance(container, dict)
-            frame.merged |= _merge(container, value, position)
+            frame.merged |= _merge(container, value, _as_position(mark))
             return
         path = (*frame.path, key)
         assert frame.key_mark is not None
         source.keys[path] = frame.key_mark
-        source.values[path] = position
+        source.values[path] = mark
         container[key] = value
 
     for event in events:
@@ -351,7 +357,7 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
                 value = _scalar(event)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-            attach(value, _position(event.start_mark), 1, 1)
+            attach(value, event.start_mark, 1, 1)
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             if event.tag not in _ALLOWED_COLLECTION_TAGS:
                 raise _Abort(_position(event.start_mark),
@@ -367,7 +373,7 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
                              "not lists or mappings", "bad-key")
             path = _child_path(stack)
             stack.append(_Frame(container, path, event.anchor))
-            source.values[path] = _position(event.start_mark)
+            source.values[path] = event.start_mark
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             frame = stack.pop()
             start = source.values.get(frame.path, START)
@@ -383,7 +389,7 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
                     and not isinstance(value, str)):
                 raise _Abort(_position(event.start_mark), "mapping keys must be plain "
                              "words, not lists or mappings", "bad-key")
-            attach(value, _position(event.start_mark), nodes, nodes)
+            attach(value, event.start_mark, nodes, nodes)
         elif kind == "DocumentStartEvent":
             documents += 1
             if documents > 1:

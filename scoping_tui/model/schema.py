@@ -7,10 +7,7 @@ import math
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft7Validator, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from scoping_tui.locations import schemas_dir
 from scoping_tui.model.diagnostics import Diagnostic, Position, Severity
@@ -18,6 +15,9 @@ from scoping_tui.model.fastschema import quick_validator
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path, format_path
 from scoping_tui.model.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 ID_PATTERN = "^[a-z][a-z0-9_-]{0,63}$"
 MODEL_SCHEMA = "system-model"
@@ -44,16 +44,20 @@ def _anchored(pattern: str) -> re.Pattern[str]:
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any,
              ) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if isinstance(instance, str) and not _anchored(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = validators.extend(Draft7Validator, {"pattern": _pattern})
-
-
 @cache
 def _validator(name: str) -> Any:
-    return _Validator(load_schema(name))
+    # jsonschema is imported only when a file is invalid: it costs more to import than the
+    # compiled validators take to check a large model.
+    from jsonschema import Draft7Validator, validators
+
+    extended = validators.extend(Draft7Validator, {"pattern": _pattern})
+    return extended(load_schema(name))
 
 
 def enum_values(definition: str) -> tuple[str, ...]:

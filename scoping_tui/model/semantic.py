@@ -7,7 +7,7 @@ each check therefore skips entries whose shape is broken (the schema reports tho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,15 +77,14 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
             elif kind == "boundary":
                 boundaries[item_id] = item
 
-    def check_ref(path: Path, value: Any, pool: Iterable[str], what: str,
+    def check_ref(path: Path, value: Any, pool: Collection[str], what: str,
                   allowed_types: tuple[str, ...] = ()) -> None:
         ref = _str(value)
         if ref is None:
             return
-        names = list(pool)
-        if ref not in names:
+        if ref not in pool:
             add(path, f"{format_path(path)}: no {what} has the id {ref!r}"
-                f"{did_you_mean(ref, names)}", "unknown-reference")
+                f"{did_you_mean(ref, pool)}", "unknown-reference")
             return
         if allowed_types and ref in components:
             ref_type = components[ref].get("type")
