@@ -20,6 +20,7 @@ from scoping_tui.engine.controls import (
 from scoping_tui.engine.index import ModelIndex
 from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
 from scoping_tui.engine.threats import SEVERITIES, FactCache, derive_findings
+from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.types import SystemModel
 
 
@@ -64,6 +65,11 @@ def assess(model: SystemModel, catalog: Catalog, phase: str | None = None,
     """Analyse a validated model. ``as_of`` fixes "today" for acceptance expiry."""
     phase = phase or model.system.phase
     today = as_of or dt.date.today()
+    with paused_gc():
+        return _assess(model, catalog, phase, today)
+
+
+def _assess(model: SystemModel, catalog: Catalog, phase: str, today: dt.date) -> Assessment:
     index = ModelIndex(model)
     cache = FactCache(index)
     findings = derive_findings(model, catalog, cache)

@@ -16,6 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
 from scoping_tui.model.paths import Path
 
@@ -268,7 +269,8 @@ def parse(text: str, file: str) -> Document | LoadFailure:
     source = SourceMap()
     try:
         try:
-            data = _build(text, file, source, _EventParser)
+            with paused_gc():
+                data = _build(text, file, source, _EventParser)
         except yaml.YAMLError as exc:
             if "maximum nesting depth" not in str(exc):
                 raise

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.build import build_model
 from scoping_tui.model.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from scoping_tui.model.load import Document, LoadFailure, load_file, parse
@@ -33,13 +34,14 @@ class LoadResult:
 def validate_document(document: Document, catalog: Catalog | None = None,
                       checks: Sequence[ModelCheck] = (), today: dt.date | None = None,
                       ) -> LoadResult:
-    found = schema_diagnostics(document)
-    found += semantic_diagnostics(document, catalog, today)
-    model: SystemModel | None = None
-    if not has_errors(found):
-        model = build_model(document)
-        for check in checks:
-            found.extend(check(model))
+    with paused_gc():
+        found = schema_diagnostics(document)
+        found += semantic_diagnostics(document, catalog, today)
+        model: SystemModel | None = None
+        if not has_errors(found):
+            model = build_model(document)
+            for check in checks:
+                found.extend(check(model))
     return LoadResult(model, tuple(sort_diagnostics(found)), document)
 
 
