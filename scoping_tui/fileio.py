@@ -9,7 +9,12 @@ from pathlib import Path
 
 
 def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write ``text`` to ``path`` through a synced temporary file in the same folder.
+    """Write ``text`` (UTF-8, newlines as given) to ``path``; see ``atomic_write_bytes``."""
+    atomic_write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` through a synced temporary file in the same folder.
 
     The original file (if any) keeps its permissions; with ``overwrite=False`` an existing
     file is never replaced (``FileExistsError``).
@@ -23,8 +28,8 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
         mode = path.stat().st_mode & 0o7777
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is None:

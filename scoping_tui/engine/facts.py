@@ -214,17 +214,24 @@ def _untrusted_indirect(ix: ModelIndex, c: Component) -> FactValue:
                  component_path(c)),))
 
 
+def _neighbour_types(ix: ModelIndex, c: Component, outgoing: bool) -> FactValue:
+    """Types of the components at the other end of the component's flows, one way."""
+    types = []
+    evidence = []
+    flows = ix.outgoing.get(c.id, []) if outgoing else ix.incoming.get(c.id, [])
+    for flow in flows:
+        other = ix.components.get(flow.target if outgoing else flow.source)
+        if other is not None:
+            types.append(other.type)
+            verb = "sends output to" if outgoing else "receives from"
+            evidence.append(Evidence(f"{verb} {_describe(other)} (flow `{flow.id}`)",
+                                     flow_path(flow)))
+    return FactValue(frozenset(types), tuple(evidence))
+
+
 @fact("feeds_model_output_to", "component", "its output goes to", "set")
 def _output_to(ix: ModelIndex, c: Component) -> FactValue:
-    targets = []
-    evidence = []
-    for flow in ix.outgoing.get(c.id, []):
-        target = ix.components.get(flow.target)
-        if target is not None:
-            targets.append(target.type)
-            evidence.append(Evidence(f"sends output to {_describe(target)} (flow `{flow.id}`)",
-                                     flow_path(flow)))
-    return FactValue(frozenset(targets), tuple(evidence))
+    return _neighbour_types(ix, c, outgoing=True)
 
 
 @fact("sends_to_monitoring", "component", "sends logs to monitoring", "bool")
@@ -245,15 +252,7 @@ def _system_types(ix: ModelIndex, c: Component) -> FactValue:
 
 @fact("upstream_types", "component", "types that send it data", "set")
 def _upstream(ix: ModelIndex, c: Component) -> FactValue:
-    found = []
-    evidence = []
-    for flow in ix.incoming.get(c.id, []):
-        source = ix.components.get(flow.source)
-        if source is not None:
-            found.append(source.type)
-            evidence.append(Evidence(f"receives from {_describe(source)} (flow `{flow.id}`)",
-                                     flow_path(flow)))
-    return FactValue(frozenset(found), tuple(evidence))
+    return _neighbour_types(ix, c, outgoing=False)
 
 
 @fact("unauthenticated_inbound", "component", "accepts unauthenticated flows", "bool")
