@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE ?= samples/rag-support-assistant.yaml
 
-.PHONY: run test lint typecheck unit graphviz benchmark validators clean
+.PHONY: run test lint typecheck unit graphviz browser benchmark validators samples clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,18 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/scoping-tui $(SAMPLE)
 
-# Rendering tests use the real Graphviz `dot`.
+# Rendering tests use the real Graphviz `dot`; the HTML report is checked in headless Chromium.
+SYSTEM_PACKAGES := graphviz chromium fonts-dejavu-core
 graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+	@missing=""; command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Graphviz is missing: install it (e.g. sudo apt-get install graphviz)"; exit 1; \
-	  fi; }
+	    echo "Missing:$$missing — install them (e.g. sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -38,6 +42,14 @@ test: lint typecheck unit
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_analyze.py
+
+# The diagram and report committed beside each sample (a test fails when they are stale).
+AS_OF := 2026-11-28
+samples: $(BIN)/.installed
+	@for f in samples/*.yaml; do \
+	  $(BIN)/scoping-tui diagram $$f -o $${f%.yaml}.svg --as-of $(AS_OF) && \
+	  $(BIN)/scoping-tui report $$f -o $${f%.yaml}.md --as-of $(AS_OF) || exit 1; \
+	done
 
 # Regenerate the compiled schema validators after editing schemas/*.schema.json.
 validators: $(BIN)/.installed

@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import __version__
+from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
-from scoping_tui.fileio import atomic_write_text
+from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.suggest import did_you_mean
+from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_model
 
 EXIT_OK = 0
@@ -32,7 +34,11 @@ exit codes:
   2  unusable input (unreadable or invalid model) or a usage error
 """
 
-COMMANDS = ("validate", "analyze", "check", "catalog", "schema", "new", "open")
+COMMANDS = ("validate", "analyze", "check", "report", "diagram", "catalog", "schema", "new",
+            "open")
+REPORT_FORMATS = {"md": "markdown", "markdown": "markdown", "html": "html", "htm": "html",
+                  "json": "json", "sarif": "sarif", "csv": "csv"}
+DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot", "mmd")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +132,58 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
     _add_analysis_options(check)
+
+    report = sub.add_parser(
+        "report", formatter_class=_formatter,
+        help="write a report: Markdown, HTML, JSON, SARIF or CSV",
+        description="Write the analysis as a report. The format follows the output file's "
+        "extension when --format is not given. Output is deterministic: the same model (and "
+        "--as-of) gives byte-identical files, so reports can be committed.",
+        epilog="examples:\n"
+        "  scoping-tui report threat-model.yaml -o THREAT-MODEL.md\n"
+        "  scoping-tui report threat-model.yaml -o report.html\n"
+        "  scoping-tui report threat-model.yaml --format sarif -o scoping.sarif\n"
+        "  scoping-tui report threat-model.yaml --format csv > findings.csv\n\n"
+        "exit codes:\n  0  written\n  2  unusable model, catalog or arguments\n",
+    )
+    report.add_argument("file", metavar="FILE", help="the model file")
+    report.add_argument("--format", choices=("md", "html", "json", "sarif", "csv"),
+                        default=None, help="report format (default: from -o's extension, "
+                        "else md)")
+    report.add_argument("-o", "--output", metavar="OUT",
+                        help="write to this file instead of standard output")
+    _add_analysis_options(report)
+
+    diagram = sub.add_parser(
+        "diagram", formatter_class=_formatter,
+        help="draw the data-flow diagram (Graphviz SVG/PNG/PDF/DOT or Mermaid)",
+        description="Draw the data-flow diagram: trust boundaries as dashed clusters, flows "
+        "labelled with their data and protocol, boundary crossings emphasised, unauthenticated "
+        "or unencrypted flows marked, each element badged with its unresolved findings. SVG, "
+        "PNG and PDF need Graphviz's `dot`; .dot and .mmd (Mermaid) do not.",
+        epilog="examples:\n"
+        "  scoping-tui diagram threat-model.yaml -o dfd.svg\n"
+        "  scoping-tui diagram threat-model.yaml -o dfd.mmd --no-findings\n"
+        "  scoping-tui diagram threat-model.yaml -o vpc.png --view boundary:app-vpc\n"
+        "  scoping-tui diagram threat-model.yaml -o agent.svg --view around:ops-agent "
+        "--direction TB\n\n"
+        "exit codes:\n  0  written\n"
+        "  2  unusable model or arguments, or Graphviz missing (the .dot file is still "
+        "written)\n",
+    )
+    diagram.add_argument("file", metavar="FILE", help="the model file")
+    diagram.add_argument("-o", "--output", metavar="OUT", required=True,
+                         help="the diagram file: .svg, .png, .pdf, .dot or .mmd")
+    diagram.add_argument("--format", choices=DIAGRAM_FORMATS, default=None,
+                         help="diagram format (default: from the output's extension)")
+    diagram.add_argument("--view", default="system", metavar="VIEW",
+                         help="what to draw: system (default), boundary:ID, or around:ID (a "
+                         "component and its neighbours)")
+    diagram.add_argument("--no-findings", action="store_true",
+                         help="leave out the finding badges")
+    diagram.add_argument("--direction", choices=("LR", "TB"), default="LR",
+                         help="left-to-right (default) or top-down")
+    _add_analysis_options(diagram)
 
     catalog = sub.add_parser(
         "catalog", formatter_class=_formatter,
@@ -221,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_analyze(args, sys.stdout)
         if args.command == "check":
             return cmd_check(args, sys.stdout)
+        if args.command == "report":
+            return cmd_report(args, sys.stdout)
+        if args.command == "diagram":
+            return cmd_diagram(args, sys.stdout)
         if args.command == "catalog":
             return cmd_catalog(args, sys.stdout)
         if args.command == "schema":
@@ -257,7 +319,7 @@ def _catalog(extra: Sequence[str]) -> Catalog | None:
         return None
 
 
-def _analysable(args: argparse.Namespace) -> tuple[Catalog, LoadResult] | None:
+def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
     """Catalog and valid model, or None after reporting every problem on stderr."""
     catalog = _catalog(args.catalog)
     if catalog is None:
@@ -271,7 +333,7 @@ def _analysable(args: argparse.Namespace) -> tuple[Catalog, LoadResult] | None:
         sys.stderr.write(f"{args.file}: invalid ({_plural(errors, 'error')}); fix these first "
                          f"(`scoping-tui validate {args.file}` lists warnings too)\n")
         return None
-    return catalog, result
+    return catalog, result.model
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -346,7 +408,6 @@ def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
-    from scoping_tui.engine.assessment import assess
     from scoping_tui.export.json_report import render_json
     from scoping_tui.export.markdown import render_markdown
     from scoping_tui.export.text import render_text
@@ -354,29 +415,133 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
     loaded = _analysable(args)
     if loaded is None:
         return EXIT_USAGE
-    catalog, result = loaded
-    assert result.model is not None
+    catalog, model = loaded
     if args.explain:
-        return _explain(args.explain, catalog, result, out)
-    assessment = assess(result.model, catalog, args.phase, args.as_of)
+        return _explain(args.explain, catalog, model, out)
+    assessment = assess(model, catalog, args.phase, args.as_of)
     renderers = {"text": render_text, "json": render_json, "markdown": render_markdown}
     text = renderers[args.format](assessment)
     return _emit(_printable(text) if args.format == "text" else text, args.output, args.file,
                  out)
 
 
-def _explain(spec: str, catalog: Catalog, result: LoadResult, out: TextIO) -> int:
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+
+    fmt = args.format
+    if fmt is None and args.output:
+        fmt = REPORT_FORMATS.get(Path(args.output).suffix.lower().lstrip("."))
+        if fmt is None:
+            sys.stderr.write(f"{args.output}: cannot tell the format from the extension; give "
+                             "--format md|html|json|sarif|csv\n")
+            return EXIT_USAGE
+    fmt = REPORT_FORMATS[fmt or "md"]
+    loaded = _analysable(args)
+    if loaded is None:
+        return EXIT_USAGE
+    catalog, model = loaded
+    assessment = assess(model, catalog, args.phase, args.as_of)
+    return _emit(_render_report(fmt, assessment, catalog), args.output, args.file, out)
+
+
+def _render_report(fmt: str, assessment: Assessment, catalog: Catalog) -> str:
+    if fmt == "markdown":
+        from scoping_tui.export.markdown import render_markdown
+
+        return render_markdown(assessment)
+    if fmt == "json":
+        from scoping_tui.export.json_report import render_json
+
+        return render_json(assessment)
+    if fmt == "sarif":
+        from scoping_tui.export.sarif import render_sarif
+
+        return render_sarif(assessment)
+    if fmt == "csv":
+        from scoping_tui.export.csv_report import render_csv
+
+        return render_csv(assessment)
+    from scoping_tui.export.html import render_html
+
+    return render_html(assessment, _diagram_svg(assessment), catalog=catalog)
+
+
+def _diagram_svg(assessment: Assessment) -> str | None:
+    """The diagram for the HTML report; without Graphviz the report goes without it."""
+    from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
+    from scoping_tui.export.view import DiagramView
+
+    try:
+        source = render_dot(assessment.model, assessment, DiagramView())
+        svg: str = render_graph(source, "svg").decode("utf-8")
+        return svg
+    except GraphvizMissing as exc:
+        sys.stderr.write(f"warning: the report has no diagram: {exc}\n")
+        return None
+
+
+def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
+    from scoping_tui.export.mermaid import render_mermaid
+    from scoping_tui.export.view import parse_view
+
+    fmt = args.format or Path(args.output).suffix.lower().lstrip(".")
+    if fmt not in DIAGRAM_FORMATS:
+        sys.stderr.write(f"{args.output}: cannot tell the diagram format from the extension; "
+                         f"give --format {'|'.join(DIAGRAM_FORMATS)}\n")
+        return EXIT_USAGE
+    loaded = _analysable(args)
+    if loaded is None:
+        return EXIT_USAGE
+    catalog, model = loaded
+    try:
+        view = parse_view(args.view, model, show_findings=not args.no_findings,
+                          direction=args.direction)
+    except ValueError as exc:
+        sys.stderr.write(f"--view: {exc}\n")
+        return EXIT_USAGE
+    assessment = assess(model, catalog, args.phase, args.as_of) if view.show_findings else None
+    if fmt == "mmd":
+        return _emit(render_mermaid(model, assessment, view), args.output, args.file, out)
+    source = render_dot(model, assessment, view)
+    if fmt == "dot":
+        return _emit(source, args.output, args.file, out)
+    try:
+        image = render_graph(source, fmt)
+    except GraphvizMissing as exc:
+        dot_path = str(Path(args.output).with_suffix(".dot"))
+        if _emit(source, dot_path, args.file, out) == EXIT_OK:
+            sys.stderr.write(f"wrote the DOT source to {dot_path}; render it later with "
+                             f"`dot -T{fmt} {dot_path} -o {args.output}`\n")
+        sys.stderr.write(f"scoping-tui diagram: {exc}\n")
+        return EXIT_USAGE
+    return _emit_bytes(image, args.output, args.file)
+
+
+def _emit_bytes(data: bytes, output: str, model_file: str) -> int:
+    target = Path(output)
+    if target.exists() and target.resolve() == Path(model_file).resolve():
+        sys.stderr.write(f"{output}: that is the model file; refusing to write over it\n")
+        return EXIT_USAGE
+    try:
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        sys.stderr.write(f"{output}: cannot write: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"wrote {output}\n")
+    return EXIT_OK
+
+
+def _explain(spec: str, catalog: Catalog, model: SystemModel, out: TextIO) -> int:
     from scoping_tui.engine.threats import explain
 
-    assert result.model is not None
     threat_id, _, target = spec.rpartition("@")
     if threat_id and threat_id not in catalog.threats:
         sys.stderr.write(f"no threat in the catalog has the id {threat_id!r}"
                          f"{did_you_mean(threat_id, catalog.threats)}\n")
         return EXIT_USAGE
-    considered = explain(result.model, catalog, target, threat_id or None)
+    considered = explain(model, catalog, target, threat_id or None)
     if not considered:
-        ids = [c.id for c in result.model.components] + [f.id for f in result.model.flows]
+        ids = [c.id for c in model.components] + [f.id for f in model.flows]
         sys.stderr.write(f"no component, flow or boundary has the id {target!r}"
                          f"{did_you_mean(target, ids)}\n")
         return EXIT_USAGE
@@ -393,15 +558,13 @@ def _explain(spec: str, catalog: Catalog, result: LoadResult, out: TextIO) -> in
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from scoping_tui.engine.assessment import assess
     from scoping_tui.engine.threats import SEVERITIES
 
     loaded = _analysable(args)
     if loaded is None:
         return EXIT_USAGE
-    catalog, result = loaded
-    assert result.model is not None
-    assessment = assess(result.model, catalog, args.phase, args.as_of)
+    catalog, model = loaded
+    assessment = assess(model, catalog, args.phase, args.as_of)
     limit = SEVERITIES.index(args.fail_on)
     failing = [s for s in assessment.findings
                if s.unresolved and s.finding.severity_rank <= limit]

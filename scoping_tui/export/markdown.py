@@ -5,6 +5,8 @@ from __future__ import annotations
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.mermaid import render_mermaid
+from scoping_tui.export.view import DiagramView
 
 
 def md_cell(text: str) -> str:
@@ -53,6 +55,8 @@ def render_markdown(assessment: Assessment) -> str:
         out.append("")
         out += [f"- {md_cell(r.text)}" for r in scope.reasons]
         out.append("")
+    out += ["## Data-flow diagram", "", "```mermaid",
+            render_mermaid(model, assessment, DiagramView()).rstrip("\n"), "```", ""]
     out += ["## Findings", "",
             "| Severity | Threat | Target | Status | Why |",
             "|---|---|---|---|---|"]
