@@ -1,0 +1,1033 @@
+"""Comment-preserving edits of a hand-written model file.
+
+The architect's YAML is reviewed in git, so an edit must change only the lines it is about:
+comments, key order, quoting, flow-style collections and blank lines elsewhere stay as written.
+ruamel.yaml's round-trip mode keeps most of that on its own. Three things it cannot do are
+handled here, on the text:
+
+* It re-emits the whole document, so anything it normalises (odd indentation, a multi-line
+  plain scalar, ``key:  value``) would show up in the diff of an unrelated edit. Every edit is
+  therefore a three-way merge: the lines ruamel's output changed between before and after the
+  edit are applied to the file's own text, and every other line is kept byte for byte.
+* It stores a blank line or comment that sits between two elements with the element *before*
+  it. Appending after that element would put the new one below the comment meant for the next,
+  and deleting it would take the next element's comment along. Inserted blocks are moved above
+  such trailing lines and deletions leave them in place (``_tidy``).
+* New content has no layout of its own: lists of scalars are written in flow style like the
+  samples (``data: [pii, internal]``), items copy the style of their siblings, and a new item
+  gets a blank line before it when its siblings are separated by blank lines.
+
+The result of every edit is parsed again and compared with the edited tree. If the merged
+text does not read back as exactly that data, ruamel's own output is used instead, and if that
+does not either, the edit is refused and nothing changes: the text-level care can cost layout,
+never correctness. (About 0.1 s per edit on the largest sample: fine at the pace of a person.)
+
+ruamel is set to YAML 1.1, the version the model loader (PyYAML) reads: ``encrypted: yes`` is
+true for both, and a new text value such as ``no`` or ``on`` is written quoted.
+
+Edits mutate the model in place and return nothing; the UI snapshots :meth:`text` for undo
+(see ``history.py``) and puts a snapshot back with :meth:`EditableModel.restore`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.anchor import Anchor
+from ruamel.yaml.comments import Comment, CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    ScalarString,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from scoping_tui.fileio import atomic_write_text
+
+PathKey = str | int
+ModelPath = tuple[PathKey, ...]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")
+ID_SECTIONS = ("boundaries", "components", "flows")
+"""Sections whose items have an ``id`` (one namespace shared by all three)."""
+INDEX_SECTIONS = ("controls", "accepted_risks")
+"""Sections whose items have no id: they are addressed by their index."""
+SECTIONS = (*ID_SECTIONS, *INDEX_SECTIONS)
+# Where a missing top-level key is inserted, so a created section lands where a person would
+# have written it rather than at the end of the file.
+_TOP_LEVEL_ORDER = ("version", "system", *SECTIONS)
+_FINDING = re.compile(r"^(?P<threat>[^@]+)@(?P<target>.+)\Z")
+_FOLD_WIDTH = 88
+"""Text width of a re-folded ``>-`` scalar: within 100 columns up to six levels deep."""
+_BOM = "\ufeff"
+_RESOLVER = Resolver()
+_VERSION_DIRECTIVE = "%YAML 1.1\n---\n"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (bad path, unknown or duplicate id, invalid id, bad YAML)."""
+
+
+class ConflictError(Exception):
+    """The file on disk changed since it was opened or last saved."""
+
+    def __init__(self, path: Path, expected: str | None, actual: str | None) -> None:
+        self.path = path
+        self.expected = expected
+        """Hash the file was expected to have (None: it was expected not to exist)."""
+        self.actual = actual
+        """Hash it has now (None: it no longer exists)."""
+        if actual is None:
+            what = "was deleted or moved since it was opened"
+        elif expected is None:
+            what = "already exists"
+        else:
+            what = "was changed by something else since it was opened or last saved"
+        super().__init__(f"{path} {what}; reload it, or save with force=True to overwrite")
+
+
+def content_hash(data: bytes) -> str:
+    """The hash used for conflict detection (SHA-256 of the file's bytes, hex)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the file indents, guessed from its text so new lines look like their neighbours."""
+
+    mapping: int = 2
+    offset: int = 2
+    """Columns from a key to the ``-`` of its list items (0 for ``key:\\n- item``)."""
+
+    @property
+    def sequence(self) -> int:
+        return self.offset + 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
+
+
+class EditableModel:
+    """A model file held as text plus a ruamel round-trip tree, edited without losing layout."""
+
+    def __init__(self, text: str, *, path: Path | None = None, disk_hash: str | None = None,
+                 newline: str = "\n", bom: bool = False) -> None:
+        """Prefer :meth:`from_text` and :meth:`open`; ``text`` must use ``\\n`` newlines."""
+        self.path = path
+        self.newline = newline
+        """Line ending written on save: ``\\r\\n`` for files that had it, else ``\\n``."""
+        self.bom = bom
+        """Whether a UTF-8 byte-order mark is written on save (kept from the file)."""
+        self._disk_hash = disk_hash
+        self._saved_text = text
+        self._set_text(text)
+
+    # -- construction --------------------------------------------------------------------------
+
+    @classmethod
+    def from_text(cls, text: str, *, path: Path | str | None = None) -> EditableModel:
+        """A model from text (any newline style; a leading BOM is kept for saving).
+
+        The model has no file yet as far as conflicts go: saving it to ``path`` refuses to
+        overwrite an existing file unless told (``force`` or ``expected_hash``).
+        """
+        body, newline, bom = _normalise(text)
+        return cls(body, path=Path(path) if path is not None else None, newline=newline,
+                   bom=bom)
+
+    @classmethod
+    def open(cls, path: Path | str) -> EditableModel:
+        """Read a model file; its hash is recorded so :meth:`save` can detect later changes."""
+        path = Path(path)
+        data = path.read_bytes()
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EditError(f"{path} is not UTF-8 text: {exc}") from exc
+        body, newline, bom = _normalise(decoded)
+        return cls(body, path=path, disk_hash=content_hash(data), newline=newline, bom=bom)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def text(self) -> str:
+        """The YAML text with ``\\n`` newlines and no BOM (those are put back by :meth:`save`)."""
+        return self._text
+
+    def to_bytes(self) -> bytes:
+        """Exactly what :meth:`save` writes: the file's BOM and line endings restored."""
+        return self._file_text().encode("utf-8")
+
+    @property
+    def content_hash(self) -> str | None:
+        """Hash of the file as opened or last saved (None: no file known yet)."""
+        return self._disk_hash
+
+    @property
+    def modified(self) -> bool:
+        """The text differs from the file as opened or last saved."""
+        return self._text != self._saved_text
+
+    def disk_changed(self) -> bool:
+        """The file at :attr:`path` no longer matches what was opened or last saved."""
+        if self.path is None:
+            return False
+        return _disk_hash_of(self.path) != self._disk_hash
+
+    def get(self, path: Sequence[PathKey], default: Any = None) -> Any:
+        """The value at ``path`` as plain Python data (dicts, lists, str...), or ``default``.
+
+        ``()`` is the whole document. For display and tests; analysis should load the text
+        with ``validate.load_text``, which also reports problems.
+        """
+        try:
+            node = _lookup(self._tree, tuple(path))
+        except EditError:
+            return default
+        return _to_python(node)
+
+    def references(self, item_id: str) -> list[ModelPath]:
+        """Paths of every value that refers to ``item_id`` (what a rename would change)."""
+        return [path for path, _ in _reference_slots(self._tree, item_id)]
+
+    # -- edits --------------------------------------------------------------------------------
+
+    def set_value(self, path: Sequence[PathKey], value: Any) -> None:
+        """Set the value at ``path``, creating missing mappings on the way.
+
+        A list index equal to the list's length appends. The new value keeps the style of the
+        one it replaces (quotes, ``>-`` folding, flow or block collections).
+        """
+        steps = _check_path(path)
+
+        def edit(root: Any) -> None:
+            parent = _container_for(root, steps, create=True)
+            _assign(parent, steps[-1], value, steps)
+
+        self._apply(edit)
+
+    def delete_value(self, path: Sequence[PathKey]) -> None:
+        """Remove the key or list item at ``path``."""
+        steps = _check_path(path)
+
+        def edit(root: Any) -> None:
+            parent = _container_for(root, steps, create=False)
+            if not _has(parent, steps[-1]):
+                raise EditError(f"nothing at {_show(steps)}")
+            del parent[steps[-1]]
+            if not parent:
+                parent.fa.set_flow_style()  # `tools: []`, not a dangling block
+
+        self._apply(edit)
+
+    def append_item(self, section: str, item: Mapping[str, Any]) -> None:
+        """Append an item to a top-level section, creating the section when it is missing."""
+        _check_section(section)
+        if not isinstance(item, Mapping):
+            raise EditError(f"an item of {section} must be a mapping")
+        if section in ID_SECTIONS:
+            new_id = item.get("id")
+            self._check_new_id(new_id)
+
+        def edit(root: Any) -> None:
+            items = _section(root, section, create=True)
+            items.append(_to_node(item, None, flow=_items_are_flow(items)))
+
+        self._apply(edit)
+
+    def remove_item(self, section: str, item_id: str | int) -> None:
+        """Remove an item by id (boundaries, components, flows) or index (any section).
+
+        References to a removed id are left alone: :meth:`references` lists them so the caller
+        can show or fix them, and validation reports any that remain.
+        """
+        _check_section(section)
+
+        def edit(root: Any) -> None:
+            items = _section(root, section, create=False)
+            del items[_item_index(items, section, item_id)]
+            if not items:
+                # A hand-written file has no empty sections, and ruamel writes an emptied
+                # block list below its comments as a stray `[]`.
+                del root[section]
+
+        self._apply(edit)
+
+    def duplicate_item(self, section: str, item_id: str | int,
+                       new_id: str | None = None) -> None:
+        """Insert a copy of an item right after it; id sections need a fresh ``new_id``.
+
+        The copy carries no comments: they describe the original (its weaknesses, its
+        history), and repeating them on a new element would mislead a reviewer.
+        """
+        _check_section(section)
+        if section in ID_SECTIONS:
+            self._check_new_id(new_id)
+        elif new_id is not None:
+            raise EditError(f"items of {section} have no id; duplicate them by index only")
+
+        def edit(root: Any) -> None:
+            items = _section(root, section, create=False)
+            index = _item_index(items, section, item_id)
+            duplicate = copy.deepcopy(items[index])
+            _strip_comments(duplicate)
+            if new_id is not None:
+                duplicate["id"] = _restyle(duplicate.get("id"), new_id)
+            items.insert(index + 1, duplicate)
+
+        self._apply(edit)
+
+    def rename_id(self, old: str, new: str) -> None:
+        """Rename a boundary, component or flow and every reference to it.
+
+        References: component ``boundary``, boundary ``parent``, flow ``from``/``to``, agent
+        ``model``, ``tools[].tool``, ``memory[]``, ``delegates_to[]``, control ``targets[]`` and
+        accepted-risk ``finding`` (``THREAT@old`` becomes ``THREAT@new``).
+        """
+        if old == new:
+            return
+        if old not in _ids(self._tree):
+            raise EditError(f"no boundary, component or flow has the id {old!r}")
+        self._check_new_id(new)
+
+        def edit(root: Any) -> None:
+            for section in ID_SECTIONS:
+                for item in _section_items(root, section):
+                    if item.get("id") == old:
+                        item["id"] = _restyle(item["id"], new)
+            for path, replacement in _reference_slots(root, old, new):
+                parent = _lookup(root, path[:-1])
+                parent[path[-1]] = _restyle(parent[path[-1]], replacement)
+
+        self._apply(edit)
+
+    def restore(self, text: str) -> None:
+        """Replace the whole text (an undo or redo snapshot); the file state is kept."""
+        self._set_text(_normalise(text)[0])
+
+    def reload(self) -> None:
+        """Read the file again, dropping unsaved edits and accepting what is on disk now."""
+        if self.path is None:
+            raise EditError("this model has no file to reload")
+        fresh = EditableModel.open(self.path)
+        self.newline, self.bom, self._disk_hash = fresh.newline, fresh.bom, fresh._disk_hash
+        self._saved_text = fresh._text
+        self._set_text(fresh._text)
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self, path: Path | str | None = None, *, expected_hash: str | None = None,
+             force: bool = False) -> bool:
+        """Write the model atomically (keeping the file's permissions); True if written.
+
+        Conflicts: the file must still have the hash recorded at open or last save, or
+        ``expected_hash`` when given. A model that came from text, or a save to another path,
+        expects no file there. A mismatch raises :class:`ConflictError` unless ``force``.
+
+        Nothing is written when the file already holds exactly these bytes: rewriting would
+        only touch its modification time and wake up file watchers and editors for nothing.
+        This is checked before conflicts, since a file that already says what we would write
+        cannot lose anyone's change.
+        """
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise EditError("this model has no file yet: give save() a path")
+        if expected_hash is None:
+            expected_hash = self._disk_hash if self.path is not None \
+                and _same_file(target, self.path) else None
+        data = self.to_bytes()
+        actual = _disk_hash_of(target)
+        ours = content_hash(data)
+        written = actual != ours
+        if written:
+            if actual != expected_hash and not force:
+                raise ConflictError(target, expected_hash, actual)
+            atomic_write_text(target, self._file_text())
+        self.path = target
+        self._disk_hash = ours
+        self._saved_text = self._text
+        return written
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _file_text(self) -> str:
+        body = self._text if self.newline == "\n" else self._text.replace("\n", self.newline)
+        return (_BOM if self.bom else "") + body
+
+    def _set_text(self, text: str) -> None:
+        self._layout = _guess_layout(text.split("\n"))
+        self._yaml = _make_yaml(self._layout)
+        self._tree = self._load(text)
+        self._text = text
+        self._base = self._dump(self._tree).split("\n")
+
+    def _load(self, text: str) -> Any:
+        try:
+            return self._yaml.load(_as_yaml_1_1(text))
+        except YAMLError as exc:
+            raise EditError(f"the text is not valid YAML, so it cannot be edited: {exc}") from exc
+
+    def _dump(self, tree: Any) -> str:
+        out = io.StringIO()
+        self._yaml.dump(tree, out)
+        text = out.getvalue()
+        # Setting the version makes ruamel announce it; the file never said so, keep it quiet.
+        return text.removeprefix(_VERSION_DIRECTIVE)
+
+    def _check_new_id(self, new_id: Any) -> None:
+        if not isinstance(new_id, str) or not ID_PATTERN.match(new_id):
+            raise EditError(f"{new_id!r} is not a valid id: use 1 to 64 lowercase letters, "
+                            "digits, - or _, starting with a letter")
+        if new_id in _ids(self._tree):
+            raise EditError(f"the id {new_id!r} is already used by a boundary, component or "
+                            "flow; ids must be unique")
+
+    def _apply(self, edit: Callable[[Any], None]) -> None:
+        """Run ``edit`` on the tree and carry its effect over to the text (see module doc)."""
+        before = self._text
+        if not isinstance(self._tree, CommentedMap):
+            raise EditError("the document is not a mapping, so it cannot be edited")
+        try:
+            edit(self._tree)
+            new_dump = self._dump(self._tree)
+        except BaseException:
+            # The tree may be half-edited: rebuild it from the untouched text.
+            self._set_text(before)
+            raise
+        new = new_dump.split("\n")
+        ours = before.split("\n")
+        candidate = "\n".join(_tidy(ours, _merge(ours, self._base, new)))
+        expected = _data(self._tree)
+        for text in dict.fromkeys((candidate, new_dump)):
+            # Parse the result again: the text-level steps must not change the data, and
+            # ruamel itself can emit YAML that does not read back (an emptied list below a
+            # comment). The first text that reads back as the edited tree wins.
+            try:
+                reparsed = self._yaml.load(_as_yaml_1_1(text))
+            except YAMLError:
+                continue
+            if _data(reparsed) == expected:
+                self._tree = reparsed  # so the next merge starts from exactly this text
+                self._text = text
+                self._base = self._dump(reparsed).split("\n")
+                return
+        self._set_text(before)
+        raise EditError("this edit cannot be written without changing other data in the file; "
+                        "nothing was changed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def _normalise(text: str) -> tuple[str, str, bool]:
+    """Text with ``\\n`` newlines and no BOM, the newline style to write, and whether a BOM was
+    there. Mixed files get the style most of their lines use."""
+    bom = text.startswith(_BOM)
+    if bom:
+        text = text[1:]
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    newline = "\r\n" if crlf > lf else "\n"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), newline, bom
+
+
+_DOCUMENT_START = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
+_VERSION_LINE = re.compile(r"^%YAML[ \t]", re.MULTILINE)
+
+
+def _as_yaml_1_1(text: str) -> str:
+    """The text to parse: ruamel forgets the YAML version set on it at an explicit ``---``
+    (it reads that document's own directives, of which there are none), so say it there."""
+    if _DOCUMENT_START.search(text) and not _VERSION_LINE.search(text):
+        return "%YAML 1.1\n" + text
+    return text
+
+
+def _disk_hash_of(path: Path) -> str | None:
+    try:
+        return content_hash(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _guess_layout(lines: list[str]) -> Layout:
+    """The indentation the file uses for nested mappings and for list dashes."""
+    mapping: int | None = None
+    offset: int | None = None
+    for index, line in enumerate(lines):
+        if mapping is not None and offset is not None:
+            break
+        stripped = line.strip()
+        if _is_trivia(line) or stripped.startswith("-") or not _opens_block(stripped):
+            continue
+        following = next((other for other in lines[index + 1:] if not _is_trivia(other)), None)
+        if following is None:
+            break
+        step = _indent(following) - _indent(line)
+        if step < 0 or (step == 0 and not following.lstrip().startswith("-")):
+            continue
+        if following.lstrip().startswith("-"):
+            offset = step if offset is None else offset
+        elif step > 0 and mapping is None:
+            mapping = step
+    return Layout(mapping=mapping or 2, offset=2 if offset is None else offset)
+
+
+def _opens_block(stripped: str) -> bool:
+    """``key:`` with nothing after it but maybe a comment: a nested block follows."""
+    return re.match(r"^[^#'\"{\[]*:(\s+#.*)?$", stripped) is not None
+
+
+def _make_yaml(layout: Layout) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    # Wide enough that ruamel never re-wraps a long line the author wrote on one line.
+    yaml.width = 4096
+    yaml.indent(mapping=layout.mapping, sequence=layout.sequence, offset=layout.offset)
+    # Read and write YAML 1.1 like the model loader (PyYAML): `encrypted: yes` is true there,
+    # and a new text value `no` must be written quoted.
+    yaml.version = (1, 1)
+    return yaml
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _is_trivia(line: str) -> bool:
+    return _is_blank(line) or _is_comment(line)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_dash(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return stripped == "-" or stripped.startswith("- ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Three-way merge and tidying
+
+
+def _matches(a: list[str], b: list[str]) -> dict[int, int]:
+    # autojunk would treat frequent lines ("    encrypted: true", blank lines) as junk in files
+    # over 200 lines and give poor alignments exactly where models repeat themselves.
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return {block.a + k: block.b + k for block in matcher.get_matching_blocks()
+            for k in range(block.size)}
+
+
+def _merge(ours: list[str], base: list[str], new: list[str]) -> list[str]:
+    """diff3: apply the change base → new to ``ours`` (base with ruamel's normalisation undone).
+
+    Lines that base shares with both sides split the three texts into aligned chunks. A chunk
+    the edit did not touch keeps the file's own lines; one only the edit touched takes the new
+    lines; where both differ (an edit inside a normalised region) the edit wins.
+    """
+    if ours == base:
+        return list(new)
+    if base == new:
+        return list(ours)
+    to_ours = _matches(base, ours)
+    to_new = _matches(base, new)
+    out: list[str] = []
+    b0 = o0 = n0 = 0
+    for b in range(len(base)):
+        if b not in to_ours or b not in to_new:
+            continue
+        o, n = to_ours[b], to_new[b]
+        out += _resolve(base[b0:b], ours[o0:o], new[n0:n])
+        out.append(ours[o])
+        b0, o0, n0 = b + 1, o + 1, n + 1
+    out += _resolve(base[b0:], ours[o0:], new[n0:])
+    return out
+
+
+def _resolve(base: list[str], ours: list[str], new: list[str]) -> list[str]:
+    if ours in (base, new):
+        return new
+    if new == base:
+        return ours
+    # Both sides changed this chunk. Usually they changed neighbouring lines (an edit right
+    # next to a line ruamel normalises): split the chunk where one side's change ends.
+    for split in range(len(base) + 1):
+        head, tail = base[:split], base[split:]
+        if new[:split] == head and len(ours) >= len(tail) and ours[len(ours) - len(tail):] == tail:
+            return ours[:len(ours) - len(tail)] + new[split:]
+        if ours[:split] == head and len(new) >= len(tail) and new[len(new) - len(tail):] == tail:
+            return new[:len(new) - len(tail)] + ours[split:]
+    return new  # the edit wins; ruamel's normalisation shows in this chunk only
+
+
+def _tidy(ours: list[str], merged: list[str]) -> list[str]:
+    """Fix where ruamel puts blank lines and comments around a single insertion or deletion."""
+    matcher = difflib.SequenceMatcher(None, ours, merged, autojunk=False)
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if len(changes) != 1:
+        return merged
+    tag, i1, i2, j1, j2 = changes[0]
+    if tag == "insert":
+        return _tidy_insert(ours, i1, merged[j1:j2])
+    if tag == "delete":
+        return _tidy_delete(ours, i1, i2)
+    return merged
+
+
+def _tidy_insert(ours: list[str], at: int, block: list[str]) -> list[str]:
+    """Place an inserted block right after the previous element's own lines.
+
+    Blank lines and comments at or left of the block's indentation that come before the
+    insertion point introduce what follows (the next item, the next section), so the block
+    goes above them. A blank line is put before the block when its siblings are separated by
+    blank lines.
+    """
+    lead = 0
+    while lead < len(block) and _is_trivia(block[lead]):
+        lead += 1
+    trail = len(block)
+    while trail > lead and _is_trivia(block[trail - 1]):
+        trail -= 1
+    content = block[lead:trail]
+    if not content:
+        return ours[:at] + block + ours[at:]
+    before = ours[:at] + block[:lead]
+    after = block[trail:] + ours[at:]
+    column = _indent(content[0])
+    dash = _is_dash(content[0])
+    spot = len(before)
+    while spot > 0 and (_is_blank(before[spot - 1])
+                        or (_is_comment(before[spot - 1])
+                            and _indent(before[spot - 1]) <= column)):
+        spot -= 1
+    if spot == 0 or _is_blank(before[spot - 1]):
+        # Nothing but trivia above: leave ruamel's placement alone.
+        return before + content + after
+    separator = [""] if _blank_separated(before[:spot], column, dash) else []
+    return before[:spot] + separator + content + before[spot:] + after
+
+
+def _blank_separated(lines: list[str], column: int, dash: bool) -> bool:
+    """Whether the siblings above (lines at ``column``) are separated by blank lines."""
+    with_blank = without = 0
+    index = len(lines) - 1
+    while index >= 0:
+        line = lines[index]
+        if _is_trivia(line) or _indent(line) > column:
+            index -= 1
+            continue
+        if _indent(line) < column or (dash and not _is_dash(line)):
+            break  # the parent
+        if not dash and _is_dash(line):
+            index -= 1  # a list item at the key's column belongs to the key above it
+            continue
+        above = index - 1
+        while above >= 0 and _is_comment(lines[above]):
+            above -= 1
+        if above >= 0 and _is_blank(lines[above]):
+            with_blank += 1
+        elif above >= 0 and not _is_parent(lines[above], column, dash):
+            without += 1
+        index -= 1
+    return with_blank > 0 and with_blank >= without
+
+
+def _is_parent(line: str, column: int, dash: bool) -> bool:
+    return _indent(line) < column or (dash and _indent(line) == column and not _is_dash(line))
+
+
+def _tidy_delete(ours: list[str], start: int, end: int) -> list[str]:
+    """Keep the lines a deleted element carried that belong to what follows it.
+
+    Trailing comments at or left of the element's indentation introduce the next element;
+    a trailing blank line is kept when it was the only thing separating the element's
+    predecessor from its successor.
+    """
+    removed = ours[start:end]
+    content = [line for line in removed if not _is_trivia(line)]
+    if not content:
+        return ours[:start] + ours[end:]
+    column = _indent(content[0])
+    tail = len(removed)
+    while tail > 0 and _is_trivia(removed[tail - 1]):
+        tail -= 1
+    owned = next((index for index in range(tail, len(removed))
+                  if _is_comment(removed[index]) and _indent(removed[index]) <= column),
+                 len(removed))
+    kept = removed[owned:]
+    prefix, following = ours[:start], ours[end:]
+    previous = prefix[-1] if prefix else None
+    if previous is None or _is_blank(previous) \
+            or _is_parent(previous, column, _is_dash(content[0])):
+        # No blank line right after a parent key or after another blank line. The last
+        # element of ``following`` may be the "" that stands for the final newline: keep it.
+        if not kept:
+            while len(following) > 1 and _is_blank(following[0]):
+                following = following[1:]
+    else:
+        kept = [line for line in removed[tail:owned] if _is_blank(line)] + kept
+    if not kept and all(_is_blank(line) for line in following):
+        # The element was the last thing in the file: no blank lines before the end.
+        while prefix and _is_blank(prefix[-1]):
+            prefix = prefix[:-1]
+    return prefix + kept + following
+
+
+# ---------------------------------------------------------------------------------------------
+# Tree helpers
+
+
+def _check_path(path: Sequence[PathKey]) -> ModelPath:
+    steps = tuple(path)
+    if not steps:
+        raise EditError("the path is empty; give at least one key")
+    for step in steps:
+        if isinstance(step, bool) or not isinstance(step, str | int):
+            raise EditError(f"{_show(steps)}: path steps are keys (text) or list indexes")
+    return steps
+
+
+def _show(path: Sequence[PathKey]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out or "(document)"
+
+
+def _lookup(root: Any, path: Sequence[PathKey]) -> Any:
+    node = root
+    for depth, step in enumerate(path):
+        if not _has(node, step):
+            raise EditError(f"nothing at {_show(path[:depth + 1])}")
+        node = node[step]
+    return node
+
+
+def _has(node: Any, step: PathKey) -> bool:
+    if isinstance(node, Mapping):
+        return isinstance(step, str) and step in node
+    if isinstance(node, list):
+        return isinstance(step, int) and not isinstance(step, bool) and 0 <= step < len(node)
+    return False
+
+
+def _container_for(root: Any, path: ModelPath, *, create: bool) -> Any:
+    """The mapping or list that holds the last step of ``path``, made on the way if allowed."""
+    node = root
+    for depth, step in enumerate(path[:-1]):
+        where = _show(path[:depth + 1])
+        if isinstance(node, CommentedMap):
+            if not isinstance(step, str):
+                raise EditError(f"{where}: a mapping is indexed by key, not by number")
+            child = node.get(step)
+            if child is None:
+                if not create:
+                    raise EditError(f"nothing at {where}")
+                if isinstance(path[depth + 1], int):
+                    raise EditError(f"nothing at {where}: a list cannot be made by indexing "
+                                    "into it; set the whole list instead")
+                # A missing key, or one written with no value (`agent:`), becomes a mapping.
+                child = CommentedMap()
+                if step in node:
+                    node[step] = child
+                else:
+                    _insert_key(node, step, child)
+            node = child
+        elif isinstance(node, CommentedSeq):
+            if not isinstance(step, int) or not 0 <= step < len(node):
+                raise EditError(f"nothing at {where}")
+            node = node[step]
+        else:
+            raise EditError(f"{_show(path[:depth])} is a single value, not a mapping or list")
+    if not isinstance(node, CommentedMap | CommentedSeq):
+        raise EditError(f"{_show(path[:-1])} is a single value, not a mapping or list")
+    return node
+
+
+def _insert_key(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Add a key; top-level sections go to their usual place, anything else at the end."""
+    if key in _TOP_LEVEL_ORDER and all(k in _TOP_LEVEL_ORDER for k in mapping):
+        rank = _TOP_LEVEL_ORDER.index(key)
+        position = sum(1 for k in mapping if _TOP_LEVEL_ORDER.index(k) < rank)
+        if position < len(mapping):
+            mapping.insert(position, key, value)
+            return
+    mapping[key] = value
+
+
+def _assign(parent: Any, key: PathKey, value: Any, path: ModelPath) -> None:
+    if isinstance(parent, CommentedMap):
+        if not isinstance(key, str):
+            raise EditError(f"{_show(path)}: a mapping is indexed by key, not by number")
+        old = parent.get(key)
+        node = _to_node(value, old, flow=_is_flow(parent))
+        if key in parent:
+            parent[key] = node
+        else:
+            _insert_key(parent, key, node)
+    else:
+        if not isinstance(key, int) or not 0 <= key <= len(parent):
+            raise EditError(f"nothing at {_show(path)}")
+        if key == len(parent):
+            parent.append(_to_node(value, None, flow=_is_flow(parent)
+                                   or (isinstance(value, Mapping) and _items_are_flow(parent))))
+        else:
+            parent[key] = _to_node(value, parent[key], flow=_is_flow(parent))
+
+
+def _is_flow(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and bool(node.fa.flow_style())
+
+
+def _items_are_flow(items: Any) -> bool:
+    """New list items follow their siblings: ``- {tool: x, permissions: [read]}`` stays so."""
+    mappings = [item for item in items if isinstance(item, CommentedMap)]
+    return bool(mappings) and all(_is_flow(item) for item in mappings)
+
+
+def _to_node(value: Any, old: Any, *, flow: bool = False) -> Any:
+    """Plain data as ruamel nodes, in the style of the value they replace.
+
+    ``flow`` says the parent is written in flow style, so this value must be too.
+    """
+    if isinstance(value, Mapping):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise EditError(f"mapping keys must be text, not {key!r}")
+            previous = old.get(key) if isinstance(old, Mapping) else None
+            mapping[key] = _to_node(item, previous, flow=flow or _is_flow(old))
+        if flow or _is_flow(old):
+            mapping.fa.set_flow_style()
+        else:
+            mapping.fa.set_block_style()
+        return mapping
+    if isinstance(value, list | tuple):
+        sequence = CommentedSeq()
+        items = list(value)
+        for index, item in enumerate(items):
+            previous = old[index] if isinstance(old, list) and index < len(old) else None
+            sequence.append(_to_node(item, previous, flow=flow or _is_flow(old)))
+        if isinstance(old, CommentedSeq) and not flow:
+            # Same style as before: an author who wrote a block list keeps one.
+            block = not _is_flow(old)
+        else:
+            # Lists of scalars in flow style like the samples (data: [pii, internal]).
+            block = not flow and any(isinstance(item, Mapping | list | tuple) for item in items)
+        if block:
+            sequence.fa.set_block_style()
+        else:
+            sequence.fa.set_flow_style()
+        return sequence
+    if isinstance(value, str):
+        return _restyle(old, value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    raise EditError(f"cannot store a {type(value).__name__} in a model: use text, numbers, "
+                    "booleans, lists and mappings")
+
+
+def _restyle(old: Any, text: str) -> Any:
+    """``text`` written the way ``old`` was: quotes, ``|`` and ``>`` survive a new value."""
+    text = str(text)
+    if isinstance(old, LiteralScalarString) or "\n" in text:
+        return LiteralScalarString(text)
+    if isinstance(old, FoldedScalarString) and text and text == text.strip():
+        # (Leading or trailing spaces would end up as invisible trailing whitespace in a
+        # folded block; such a value is quoted instead.)
+        folded = FoldedScalarString(text)
+        folded.fold_pos = _fold_positions(text, _FOLD_WIDTH)
+        return folded
+    if isinstance(old, ScalarString) and not isinstance(old, FoldedScalarString):
+        return type(old)(text)
+    if not reads_as_text(text):
+        # ruamel writes YAML 1.2, where `yes`, `on` or `null`-like ids are plain text, but the
+        # model loader reads YAML 1.1 (PyYAML), where `no` is false: quote those.
+        return DoubleQuotedScalarString(text)
+    return text
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether the model loader (PyYAML, YAML 1.1) reads ``text`` written unquoted as text."""
+    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR_TAG
+
+
+def _fold_positions(text: str, width: int) -> list[int]:
+    """Spaces at which a ``>`` scalar breaks its lines so none is wider than ``width``."""
+    positions: list[int] = []
+    line_start = 0
+    last_space = -1
+    for index, char in enumerate(text):
+        if char == " " and 0 < index < len(text) - 1 and text[index - 1] != " " \
+                and text[index + 1] != " ":
+            if index - line_start > width and last_space > line_start:
+                positions.append(last_space)
+                line_start = last_space + 1
+            last_space = index
+    if len(text) - line_start > width and last_space > line_start:
+        positions.append(last_space)
+    return positions
+
+
+def _strip_comments(node: Any) -> None:
+    if isinstance(node, CommentedMap | CommentedSeq):
+        setattr(node, Comment.attrib, Comment())
+        # An anchor on the copy would define the same name twice.
+        setattr(node, Anchor.attrib, Anchor())
+        children = node.values() if isinstance(node, CommentedMap) else node
+        for child in list(children):
+            _strip_comments(child)
+
+
+def _data(node: Any) -> Any:
+    """Comparable plain form of a tree: mapping order counts, styles and comments do not."""
+    if isinstance(node, Mapping):
+        return ("map", [(_data(key), _data(value)) for key, value in node.items()])
+    if isinstance(node, list):
+        return ("seq", [_data(item) for item in node])
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return ("float", repr(float(node)))
+    return ("other", repr(node))
+
+
+def _to_python(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {str(key): _to_python(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_to_python(item) for item in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def _check_section(section: str) -> None:
+    if section not in SECTIONS:
+        raise EditError(f"{section!r} is not a list section; use one of {', '.join(SECTIONS)}")
+
+
+def _section(root: Any, section: str, *, create: bool) -> Any:
+    items = root.get(section)
+    if isinstance(items, CommentedSeq):
+        return items
+    if items is not None:
+        raise EditError(f"{section} is not a list, so items cannot be edited in it")
+    if not create:
+        raise EditError(f"the model has no {section}")
+    items = CommentedSeq()
+    items.fa.set_block_style()
+    if section in root:
+        root[section] = items  # written as `controls:` with nothing after it
+    else:
+        _insert_key(root, section, items)
+    return items
+
+
+def _section_items(root: Any, section: str) -> Iterator[Any]:
+    items = root.get(section) if isinstance(root, Mapping) else None
+    if isinstance(items, list):
+        yield from (item for item in items if isinstance(item, Mapping))
+
+
+def _ids(root: Any) -> set[str]:
+    return {str(item["id"]) for section in ID_SECTIONS for item in _section_items(root, section)
+            if isinstance(item.get("id"), str)}
+
+
+def _item_index(items: Any, section: str, item_id: str | int) -> int:
+    if isinstance(item_id, bool):
+        raise EditError("give an id or an index")
+    if isinstance(item_id, int):
+        if 0 <= item_id < len(items):
+            return item_id
+        raise EditError(f"{section} has no item {item_id} (it has {len(items)})")
+    if section not in ID_SECTIONS:
+        raise EditError(f"items of {section} have no id; address them by index")
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and item.get("id") == item_id:
+            return index
+    raise EditError(f"no item of {section} has the id {item_id!r}")
+
+
+def _reference_slots(root: Any, old: str, new: str | None = None,
+                     ) -> Iterator[tuple[ModelPath, str]]:
+    """Every reference to ``old``: its path and the value it would have after a rename."""
+    if not isinstance(root, Mapping):
+        return
+    renamed = new if new is not None else old
+
+    def refs(base: ModelPath, node: Any, key: str) -> Iterator[tuple[ModelPath, str]]:
+        value = node.get(key) if isinstance(node, Mapping) else None
+        if value == old:
+            yield (*base, key), renamed
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if item == old:
+                    yield (*base, key, index), renamed
+
+    for index, boundary in _indexed(root, "boundaries"):
+        yield from refs(("boundaries", index), boundary, "parent")
+    for index, component in _indexed(root, "components"):
+        base: ModelPath = ("components", index)
+        yield from refs(base, component, "boundary")
+        agent = component.get("agent")
+        if isinstance(agent, Mapping):
+            yield from refs((*base, "agent"), agent, "model")
+            tools = agent.get("tools")
+            for t_index, grant in enumerate(tools if isinstance(tools, list) else []):
+                yield from refs((*base, "agent", "tools", t_index), grant, "tool")
+            yield from refs((*base, "agent"), agent, "memory")
+            yield from refs((*base, "agent"), agent, "delegates_to")
+    for index, flow in _indexed(root, "flows"):
+        yield from refs(("flows", index), flow, "from")
+        yield from refs(("flows", index), flow, "to")
+    for index, control in _indexed(root, "controls"):
+        yield from refs(("controls", index), control, "targets")
+    for index, risk in _indexed(root, "accepted_risks"):
+        finding = risk.get("finding")
+        match = _FINDING.match(finding) if isinstance(finding, str) else None
+        if match and match["target"] == old:
+            yield ("accepted_risks", index, "finding"), f"{match['threat']}@{renamed}"
+
+
+def _indexed(root: Any, section: str) -> Iterator[tuple[int, Any]]:
+    items = root.get(section)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping):
+                yield index, item
