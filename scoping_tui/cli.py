@@ -232,12 +232,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     open_ = sub.add_parser(
         "open", formatter_class=_formatter,
-        help="open a model (the default command: `scoping-tui FILE`)",
-        description="Open a model file: validate it and show the system, its scope on both "
-        "matrices and why.",
-        epilog="examples:\n  scoping-tui samples/ops-agent.yaml\n",
+        help="open a model in the terminal UI (the default command: `scoping-tui FILE`)",
+        description="Open a model file in the terminal UI: the model tree, the element editor, "
+        "findings, controls per phase, scope, problems and the diagram, re-analysed live as "
+        "you edit. When the output is not a terminal (or with --summary) it prints a summary "
+        "instead. `scoping-tui` with no file opens the start screen.",
+        epilog="examples:\n  scoping-tui samples/ops-agent.yaml\n"
+        "  scoping-tui open threat-model.yaml --summary\n\n"
+        "keys: F2–F7 switch tabs, F8 the tree, Ctrl+S save, Ctrl+Z/Ctrl+Y undo/redo, "
+        "Ctrl+P commands, Ctrl+Q quit\n",
     )
     open_.add_argument("file", metavar="FILE", help="the model file to open")
+    open_.add_argument("--summary", action="store_true",
+                       help="print a summary instead of opening the UI")
+    open_.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the date acceptances are judged against (default: today)")
     _add_max_size(open_)
     return parser
 
@@ -270,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         args_list.insert(0, "open")
+    if not args_list and _interactive():
+        return _run_ui(None, None)
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
@@ -733,9 +744,31 @@ def _template_title(path: Path) -> str:
     return ""
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _run_ui(path: Path | None, as_of: dt.date | None) -> int:
+    """Run the terminal UI (imported only here: the CLI works without Textual loaded)."""
+    from scoping_tui.tui.app import make_app
+
+    catalog = _catalog([])
+    if catalog is None:
+        return EXIT_USAGE
+    make_app(path, catalog=catalog, as_of=as_of).run()
+    return EXIT_OK
+
+
 def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
     from scoping_tui.export.summary import model_summary
 
+    if not args.summary and _interactive():
+        path = Path(args.file)
+        if not path.is_file():
+            sys.stderr.write(f"{args.file}:1:1: error: file not found (create one with "
+                             f"`scoping-tui new {args.file}`)\n")
+            return EXIT_USAGE
+        return _run_ui(path, args.as_of)
     catalog = _catalog([])
     if catalog is None:
         return EXIT_USAGE

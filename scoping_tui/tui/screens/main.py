@@ -1,0 +1,92 @@
+"""The main screen: the model tree beside tabs for the element, findings, controls, scope,
+problems and diagram, with a status bar."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from scoping_tui.tui.messages import ElementSelected
+from scoping_tui.tui.widgets.controls_panel import ControlsPanel
+from scoping_tui.tui.widgets.diagram_panel import DiagramPanel
+from scoping_tui.tui.widgets.element_editor import ElementEditor
+from scoping_tui.tui.widgets.findings_panel import FindingsPanel
+from scoping_tui.tui.widgets.model_tree import ModelTree
+from scoping_tui.tui.widgets.panel import Panel
+from scoping_tui.tui.widgets.problems_panel import ProblemsPanel
+from scoping_tui.tui.widgets.scope_panel import ScopePanel
+from scoping_tui.tui.widgets.status_bar import StatusBar
+from scoping_tui.workspace import Analysis, Workspace
+
+TABS = ("element", "findings", "controls", "scope", "problems", "diagram")
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "tab('element')", "Element", id="tab.element",
+                tooltip="Edit the selected element"),
+        Binding("f3", "tab('findings')", "Findings", id="tab.findings",
+                tooltip="Threats that apply, with reasons"),
+        Binding("f4", "tab('controls')", "Controls", id="tab.controls",
+                tooltip="Controls required per phase"),
+        Binding("f5", "tab('scope')", "Scope", id="tab.scope",
+                tooltip="Where the system sits on both scoping matrices"),
+        Binding("f6", "tab('problems')", "Problems", id="tab.problems",
+                tooltip="Validation problems"),
+        Binding("f7", "tab('diagram')", "Diagram", id="tab.diagram",
+                tooltip="Data flow in text, and export"),
+        Binding("f8", "focus_tree", "Tree", id="focus.tree", tooltip="Focus the model tree"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield ModelTree(id="tree")
+            with TabbedContent(id="tabs", initial="element"):
+                with TabPane("Element", id="element"):
+                    yield ElementEditor(id="element-editor")
+                with TabPane("Findings", id="findings"):
+                    yield FindingsPanel(id="findings-panel")
+                with TabPane("Controls", id="controls"):
+                    yield ControlsPanel(id="controls-panel")
+                with TabPane("Scope", id="scope"):
+                    yield ScopePanel(id="scope-panel")
+                with TabPane("Problems", id="problems"):
+                    yield ProblemsPanel(id="problems-panel")
+                with TabPane("Diagram", id="diagram"):
+                    yield DiagramPanel(id="diagram-panel")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "scoping-tui"
+        self.sub_title = self.workspace.display_name
+        self.query_one(ModelTree).focus()
+
+    def show(self, analysis: Analysis | None, busy: bool = False) -> None:
+        """Push a new analysis down to every part of the screen."""
+        self.query_one(StatusBar).show(analysis, self.workspace, busy)
+        if analysis is None:
+            return
+        self.query_one(ModelTree).show(analysis, self.workspace)
+        for panel in self.query(Panel):
+            panel.show(analysis, self.workspace)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_focus_tree(self) -> None:
+        self.query_one(ModelTree).focus()
+
+    @on(ElementSelected)
+    def _element_selected(self, message: ElementSelected) -> None:
+        self.query_one(ElementEditor).select(message.kind, message.element_id)
+        self.query_one(TabbedContent).active = "element"

@@ -1,0 +1,15 @@
+"""What every tab of the main screen implements: show the latest analysis."""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+
+from scoping_tui.workspace import Analysis, Workspace
+
+
+class Panel(Widget):
+    """A tab's content. The screen calls ``show`` with each new analysis (attributes down);
+    the panel sends ``EditRequested``/``ElementSelected``/``JumpTo`` up (messages up)."""
+
+    def show(self, analysis: Analysis, workspace: Workspace) -> None:
+        """Display ``analysis``; called on the main thread after every re-analysis."""

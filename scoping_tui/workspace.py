@@ -1,0 +1,144 @@
+"""One open model in the UI: its text, edits, undo history, analysis and saving.
+
+No Textual here: the terminal UI is a thin shell over this object, and tests drive it directly.
+Analysis is a pure function of the text (``analyse``), so the UI can run it in a worker thread
+and apply the result on the main thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scoping_tui.engine.assessment import Assessment, assess
+from scoping_tui.engine.catalog import Catalog
+from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.model.diagnostics import Diagnostic, has_errors
+from scoping_tui.model.edit import ConflictError, EditableModel, EditError
+from scoping_tui.model.history import History
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.types import SystemModel
+from scoping_tui.model.validate import LoadResult, load_text
+
+__all__ = ["Analysis", "ConflictError", "EditError", "Workspace", "analyse"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one version of the text means: its problems, its model and its assessment."""
+
+    text: str
+    result: LoadResult
+    assessment: Assessment | None
+
+    @property
+    def model(self) -> SystemModel | None:
+        return self.result.model
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self.result.diagnostics
+
+    @property
+    def usable(self) -> bool:
+        return self.assessment is not None
+
+
+def analyse(text: str, file: str, catalog: Catalog, phase: str | None = None,
+            as_of: dt.date | None = None) -> Analysis:
+    """Validate and analyse one version of a model's text (safe to run in a worker thread)."""
+    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    result = load_text(text, file, catalog=known, checks=[scope_mismatches], today=as_of)
+    assessment = None
+    if result.model is not None and not has_errors(result.diagnostics):
+        assessment = assess(result.model, catalog, phase, as_of)
+    return Analysis(text, result, assessment)
+
+
+Edit = Callable[[EditableModel], None]
+
+
+@dataclass
+class Workspace:
+    """The model being edited: file, editable text, undo history, catalog and chosen phase."""
+
+    path: Path
+    catalog: Catalog
+    editable: EditableModel | None
+    """None when the file cannot be edited structurally (e.g. its YAML does not parse)."""
+    text: str
+    history: History = field(init=False)
+    phase: str | None = None
+    """Phase to analyse for; None means the model's own ``system.phase``."""
+    as_of: dt.date | None = None
+    edit_error: str | None = None
+    """Why the file cannot be edited in the form, when ``editable`` is None."""
+
+    def __post_init__(self) -> None:
+        self.history = History(self.text)
+
+    @classmethod
+    def open(cls, path: Path, catalog: Catalog, as_of: dt.date | None = None) -> Workspace:
+        """Open a model file; a file that does not parse opens read-only with its problems."""
+        try:
+            editable = EditableModel.open(path)
+        except (EditError, ValueError) as exc:
+            raw = path.read_bytes().decode("utf-8", errors="replace")
+            return cls(path, catalog, None, raw, as_of=as_of, edit_error=str(exc))
+        except Exception as exc:  # ruamel's parse errors: shown as problems, never a crash
+            raw = path.read_bytes().decode("utf-8", errors="replace")
+            return cls(path, catalog, None, raw, as_of=as_of, edit_error=str(exc))
+        return cls(path, catalog, editable, editable.text(), as_of=as_of)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path)
+
+    @property
+    def dirty(self) -> bool:
+        return self.history.dirty
+
+    def analyse(self, text: str | None = None) -> Analysis:
+        return analyse(self.text if text is None else text, self.display_name, self.catalog,
+                       self.phase, self.as_of)
+
+    def apply(self, edit: Edit) -> str:
+        """Run one edit on the document; the new text goes on the undo history."""
+        if self.editable is None:
+            raise EditError(f"this file cannot be edited here until it parses: {self.edit_error}")
+        before = self.editable.text()
+        try:
+            edit(self.editable)
+        except EditError:
+            self.editable.restore(before)
+            raise
+        self.text = self.editable.text()
+        if self.text != before:
+            self.history.push(self.text)
+        return self.text
+
+    def undo(self) -> bool:
+        return self._move(self.history.undo())
+
+    def redo(self) -> bool:
+        return self._move(self.history.redo())
+
+    def _move(self, text: str | None) -> bool:
+        if text is None or self.editable is None:
+            return False
+        self.editable.restore(text)
+        self.text = text
+        return True
+
+    def disk_changed(self) -> bool:
+        return self.editable is not None and self.editable.disk_changed()
+
+    def save(self, *, force: bool = False) -> bool:
+        """Write the file atomically; ConflictError if it changed on disk, unless forced."""
+        if self.editable is None:
+            return False
+        written = self.editable.save(force=force)
+        self.history.mark_saved(self.text)
+        return written

@@ -1,0 +1,44 @@
+"""Fixtures for driving the real Textual app with Pilot on real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scoping_tui.engine.catalog import load_catalog
+from scoping_tui.tui.app import ScopingApp, make_app
+from tests.conftest import ROOT
+
+AS_OF = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A writable copy of a bundled sample: sample_copy("ops-agent") -> Path."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / f"{name}.yaml"
+        shutil.copy(ROOT / "samples" / f"{name}.yaml", target)
+        return target
+
+    return copy
+
+
+def app_for(path: Path | None) -> ScopingApp:
+    app = make_app(path, catalog=load_catalog(), as_of=AS_OF)
+    app.debounce_seconds = 0.0
+    return app
+
+
+async def settle(app: ScopingApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until edits are analysed and shown: on workers and messages, never on sleeps."""
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.analysis_current:
+            return
+    raise AssertionError("analysis did not settle")
