@@ -35,7 +35,8 @@ exit codes:
 """
 
 COMMANDS = ("validate", "analyze", "check", "report", "diagram", "catalog", "schema", "new",
-            "open")
+            "open", "serve")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 REPORT_FORMATS = {"md": "markdown", "markdown": "markdown", "html": "html", "htm": "html",
                   "json": "json", "sarif": "sarif", "csv": "csv"}
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot", "mmd")
@@ -245,9 +246,27 @@ def build_parser() -> argparse.ArgumentParser:
     open_.add_argument("file", metavar="FILE", help="the model file to open")
     open_.add_argument("--summary", action="store_true",
                        help="print a summary instead of opening the UI")
+    open_.add_argument("--ui", action="store_true", help=argparse.SUPPRESS)
     open_.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="the date acceptances are judged against (default: today)")
     _add_max_size(open_)
+
+    serve = sub.add_parser(
+        "serve", formatter_class=_formatter,
+        help="serve the terminal UI to a web browser (no authentication: localhost only)",
+        description="Serve the same UI in a web browser with textual-serve. Every browser "
+        "connection starts its own copy of the UI on this machine, with the rights of the user "
+        "running this command. There is NO authentication: anyone who can reach the address "
+        "can read and edit the model. It binds to 127.0.0.1 unless --host says otherwise, and "
+        "warns when it does.",
+        epilog="examples:\n  scoping-tui serve threat-model.yaml\n"
+        "  scoping-tui serve threat-model.yaml --port 8765\n",
+    )
+    serve.add_argument("file", metavar="FILE", help="the model file to open")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; anything else exposes the "
+                       "unauthenticated UI to the network)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     return parser
 
 
@@ -302,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_new(args, sys.stdout)
         if args.command == "open":
             return cmd_open(args, sys.stdout)
+        if args.command == "serve":
+            return cmd_serve(args)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -744,6 +765,24 @@ def _template_title(path: Path) -> str:
     return ""
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from textual_serve.server import Server
+
+    path = Path(args.file)
+    if not path.is_file():
+        sys.stderr.write(f"{args.file}:1:1: error: file not found\n")
+        return EXIT_USAGE
+    if args.host not in LOOPBACK:
+        sys.stderr.write(f"warning: serving on {args.host}: the UI has no authentication, so "
+                         "anyone who can reach this address can read and edit the model\n")
+    command = shlex.join([sys.executable, "-m", "scoping_tui", "open", "--ui",
+                          str(path.resolve())])
+    Server(command, host=args.host, port=args.port, title="scoping-tui").serve()
+    return EXIT_OK
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -762,7 +801,7 @@ def _run_ui(path: Path | None, as_of: dt.date | None) -> int:
 def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
     from scoping_tui.export.summary import model_summary
 
-    if not args.summary and _interactive():
+    if args.ui or (not args.summary and _interactive()):
         path = Path(args.file)
         if not path.is_file():
             sys.stderr.write(f"{args.file}:1:1: error: file not found (create one with "

@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-from scoping_tui.tui.messages import ElementSelected
+from scoping_tui.model.paths import Path
+from scoping_tui.tui.messages import ElementSelected, JumpTo
 from scoping_tui.tui.widgets.controls_panel import ControlsPanel
 from scoping_tui.tui.widgets.diagram_panel import DiagramPanel
 from scoping_tui.tui.widgets.element_editor import ElementEditor
@@ -23,6 +24,30 @@ from scoping_tui.tui.widgets.status_bar import StatusBar
 from scoping_tui.workspace import Analysis, Workspace
 
 TABS = ("element", "findings", "controls", "scope", "problems", "diagram")
+_KINDS = {"components": "component", "flows": "flow", "boundaries": "boundary",
+          "controls": "control", "accepted_risks": "accepted_risk"}
+
+
+def element_at(data: object, path: Path) -> tuple[str, str, Path]:
+    """The element a document path falls in, as (kind, id, field path inside it).
+
+    Controls and accepted risks have no id; their index (as text) identifies them.
+    """
+    if not path or not isinstance(data, dict):
+        return "system", "", ()
+    section = path[0]
+    if section == "system":
+        return "system", "", tuple(path[1:])
+    kind = _KINDS.get(str(section))
+    items = data.get(section)
+    if kind is None or len(path) < 2 or not isinstance(path[1], int) \
+            or not isinstance(items, list) or path[1] >= len(items):
+        return "system", "", ()
+    item = items[path[1]]
+    element_id = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(element_id, str) or kind in ("control", "accepted_risk"):
+        element_id = str(path[1])
+    return kind, element_id, tuple(path[2:])
 
 
 class MainScreen(Screen[None]):
@@ -85,6 +110,15 @@ class MainScreen(Screen[None]):
 
     def action_focus_tree(self) -> None:
         self.query_one(ModelTree).focus()
+
+    @on(JumpTo)
+    def _jump_to(self, message: JumpTo) -> None:
+        analysis = getattr(self.app, "analysis", None)
+        document = analysis.result.document if analysis is not None else None
+        data = document.data if document is not None else None
+        kind, element_id, field = element_at(data, message.path)
+        self.query_one(ElementEditor).select(kind, element_id, field or None)
+        self.query_one(TabbedContent).active = "element"
 
     @on(ElementSelected)
     def _element_selected(self, message: ElementSelected) -> None:
