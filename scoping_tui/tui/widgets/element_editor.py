@@ -13,7 +13,8 @@ class ElementEditor(Panel):
     def compose(self) -> ComposeResult:
         yield Static("Element", id="placeholder")
 
-    def select(self, kind: str, element_id: str) -> None:
+    def select(self, kind: str, element_id: str,
+               field: tuple[str | int, ...] | None = None) -> None:
         """Show this element's fields (kind: component, flow, boundary, ...)."""
         self.query_one("#placeholder", Static).update(f"{kind} {element_id}")
 
