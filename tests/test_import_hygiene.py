@@ -9,6 +9,10 @@ CORE_MODULES = [
     "scoping_tui.model.validate",
     "scoping_tui.engine.scope",
     "scoping_tui.export.summary",
+    "scoping_tui.export.text_diagram",
+    "scoping_tui.export.html",
+    "scoping_tui.export.dot",
+    "scoping_tui.workspace",
     "scoping_tui.cli",
 ]
 

@@ -42,3 +42,23 @@ def test_wheel_installs_and_finds_its_data_from_elsewhere(tmp_path: Path) -> Non
                              cwd=elsewhere, capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "m.yaml: valid" in checked.stdout
+
+    # The terminal UI, with its stylesheets, comes with the wheel too.
+    probe = (
+        "import asyncio\n"
+        "from pathlib import Path\n"
+        "from scoping_tui.tui.app import make_app\n"
+        "from scoping_tui.tui.screens.main import MainScreen\n"
+        "async def main():\n"
+        "    app = make_app(Path('m.yaml'))\n"
+        "    async with app.run_test(size=(100, 30)) as pilot:\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        await pilot.pause()\n"
+        "        assert isinstance(app.screen, MainScreen), app.screen\n"
+        "        print('ui ok')\n"
+        "asyncio.run(main())\n"
+    )
+    ui = subprocess.run([str(python), "-c", probe], cwd=elsewhere, capture_output=True,
+                        text=True, check=False)
+    assert ui.returncode == 0, ui.stdout + ui.stderr
+    assert "ui ok" in ui.stdout

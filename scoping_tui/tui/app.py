@@ -20,7 +20,10 @@ from textual.timer import Timer
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.messages import EditRequested, ElementSelected
+from scoping_tui.tui.recent import remember
 from scoping_tui.tui.screens.main import MainScreen
+from scoping_tui.tui.screens.start import StartScreen
+from scoping_tui.tui.widgets.element_editor import ElementEditor
 from scoping_tui.workspace import Analysis, ConflictError, EditError, Workspace, analyse
 
 DEBOUNCE_SECONDS = 0.3
@@ -52,14 +55,23 @@ class ScopingApp(App[None]):
         self.debounce_seconds = DEBOUNCE_SECONDS
         """Quiet time after an edit before re-analysing (tests set 0)."""
         self._debounce: Timer | None = None
+        self._save_pending = False
 
     def on_mount(self) -> None:
         if self.workspace is not None:
             self.open_workspace(self.workspace)
+        else:
+            self.push_screen(StartScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Saving and undo mean nothing on the start screen: keep them out of its footer.
+        return not (action in ("save", "undo", "redo") and self.workspace is None)
 
     def open_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.analysis = None
+        remember(workspace.path)
+        self.refresh_bindings()
         self.push_screen(MainScreen(workspace))
         self.run_analysis(workspace.text)
 
@@ -122,6 +134,8 @@ class ScopingApp(App[None]):
             self.notify(str(exc), title="Not changed", severity="error")
             return
         self.schedule_analysis()
+        if self._save_pending:
+            self._flush_save()
         if message.select is not None:
             self.post_message_to_screen(ElementSelected(*message.select))
 
@@ -147,6 +161,21 @@ class ScopingApp(App[None]):
     def action_save(self) -> None:
         if self.workspace is None:
             return
+        screen = self.main_screen
+        if screen is not None and screen.query_one(ElementEditor).commit_pending():
+            # Text typed but not yet entered arrives as an edit message: save once applied.
+            self._save_pending = True
+            self.call_after_refresh(self._flush_save)
+            return
+        self._save_checked()
+
+    def _flush_save(self) -> None:
+        if self._save_pending:
+            self._save_pending = False
+            self._save_checked()
+
+    def _save_checked(self) -> None:
+        assert self.workspace is not None
         try:
             self._save(force=False)
         except ConflictError:

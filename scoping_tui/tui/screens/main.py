@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from scoping_tui.model.paths import Path
@@ -26,6 +27,13 @@ from scoping_tui.workspace import Analysis, Workspace
 TABS = ("element", "findings", "controls", "scope", "problems", "diagram")
 _KINDS = {"components": "component", "flows": "flow", "boundaries": "boundary",
           "controls": "control", "accepted_risks": "accepted_risk"}
+
+
+def _focus_first(container: Widget) -> None:
+    for widget in container.query("*"):
+        if widget.focusable and widget.display:
+            widget.focus()
+            return
 
 
 def element_at(data: object, path: Path) -> tuple[str, str, Path]:
@@ -106,7 +114,11 @@ class MainScreen(Screen[None]):
             panel.show(analysis, self.workspace)
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        tabs.active = tab
+        # Put the keyboard in the tab, so its own keys (export, filters…) work at once.
+        pane = tabs.get_pane(tab)
+        self.call_after_refresh(_focus_first, pane)
 
     def action_focus_tree(self) -> None:
         self.query_one(ModelTree).focus()
@@ -122,5 +134,6 @@ class MainScreen(Screen[None]):
 
     @on(ElementSelected)
     def _element_selected(self, message: ElementSelected) -> None:
+        self.query_one(ModelTree).select_element(message.kind, message.element_id)
         self.query_one(ElementEditor).select(message.kind, message.element_id)
         self.query_one(TabbedContent).active = "element"

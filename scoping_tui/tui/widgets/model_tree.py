@@ -1,18 +1,584 @@
-"""The model as a tree: boundaries containing components, then flows, controls, risks."""
+"""The model as a tree: boundaries containing components, then flows, controls, risks.
+
+The tree is rebuilt from the plain data of the current text (``workspace.editable``), so it
+shows a model that does not validate yet, and keeps its expansion and cursor on the same
+element (kind, id) across re-analyses. Edits go up as ``EditRequested``; nothing here changes
+the workspace itself.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Tree
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from scoping_tui.model.edit import EditableModel
+from scoping_tui.model.paths import format_path
+from scoping_tui.tui.dialogs.confirm import ConfirmDialog
+from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
+from scoping_tui.tui.dialogs.rename import RenameDialog
+from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.workspace import Analysis, Workspace
 
+Key = tuple[str, str]
+"""(kind, element id): kind is system, boundary, component, flow, control, accepted_risk or
+group (a heading such as Flows); the id of a control or accepted risk is its control or
+finding id, or ``#index`` when that is not unique in the file."""
+ModelPath = tuple[str | int, ...]
 
-class ModelTree(Tree[tuple[str, str]]):
-    """Placeholder until it is built: shows the system name."""
+SECTION_OF: dict[str, str] = {
+    "boundary": "boundaries",
+    "component": "components",
+    "flow": "flows",
+    "control": "controls",
+    "accepted_risk": "accepted_risks",
+}
+ID_KINDS = ("boundary", "component", "flow")
+"""Kinds whose items have an id (one namespace shared by the three)."""
+_NATURAL_KEY = {"control": "control", "accepted_risk": "finding"}
+SEVERITY_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+SYSTEM_KEY: Key = ("system", "")
+_GROUP_OF = {"boundary": "boundaries", "component": "boundaries", "flow": "flows",
+             "control": "controls", "accepted_risk": "accepted_risks"}
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("model", **kwargs)  # type: ignore[arg-type]
+
+# ---------------------------------------------------------------------------------------------
+# Addressing elements in the plain data of the model (shared with the element editor)
+
+
+def section_items(data: Any, section: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mapping items of a top-level list, with their index in the file."""
+    items = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def element_ids(data: Any, kind: str) -> list[tuple[int, str]]:
+    """(index, element id) of every item of a kind, in file order."""
+    items = section_items(data, SECTION_OF[kind])
+    if kind in ID_KINDS:
+        return [(index, item["id"] if isinstance(item.get("id"), str) else f"#{index}")
+                for index, item in items]
+    name = _NATURAL_KEY[kind]
+    values = [item.get(name) for _, item in items]
+    return [(index, value if isinstance(value, str) and values.count(value) == 1
+             else f"#{index}") for (index, item), value in zip(items, values, strict=True)]
+
+
+def element_index(data: Any, kind: str, element_id: str) -> int | None:
+    """Where an element sits in its section: by id, by ``#index`` or by a plain index."""
+    if kind not in SECTION_OF:
+        return None
+    pairs = element_ids(data, kind)
+    for index, key in pairs:
+        if key == element_id:
+            return index
+    if kind in _NATURAL_KEY:  # a control id or finding listed twice: the first one
+        for index, item in section_items(data, SECTION_OF[kind]):
+            if item.get(_NATURAL_KEY[kind]) == element_id:
+                return index
+    digits = element_id.removeprefix("#")
+    if digits.isdigit() and any(index == int(digits) for index, _ in pairs):
+        return int(digits)
+    return None
+
+
+def element_path(data: Any, kind: str, element_id: str) -> ModelPath | None:
+    """The document path of an element: ``("system",)`` or ``(section, index)``."""
+    if kind == "system":
+        return ("system",)
+    index = element_index(data, kind, element_id)
+    return None if index is None else (SECTION_OF[kind], index)
+
+
+def locate(data: Any, path: ModelPath) -> tuple[str, str, ModelPath] | None:
+    """The element a document path is in, and the path inside it:
+    ``("components", 3, "agent", "approval")`` -> ``("component", "ops-agent",
+    ("agent", "approval"))``. For routing "jump to problem" to ``ElementEditor.select``."""
+    if path[:1] == ("system",):
+        return "system", "", path[1:]
+    kind = next((k for k, section in SECTION_OF.items() if path[:1] == (section,)), None)
+    if kind is None or len(path) < 2 or not isinstance(path[1], int):
+        return None
+    key = dict(element_ids(data, kind)).get(path[1])
+    return None if key is None else (kind, key, path[2:])
+
+
+def used_ids(data: Any) -> set[str]:
+    """Ids taken by boundaries, components and flows."""
+    return {item["id"] for kind in ID_KINDS for _, item in section_items(data, SECTION_OF[kind])
+            if isinstance(item.get("id"), str)}
+
+
+def component_ids(data: Any, types: tuple[str, ...] | None = None) -> list[str]:
+    """Ids of components, optionally only of some types, in file order."""
+    return [item["id"] for _, item in section_items(data, "components")
+            if isinstance(item.get("id"), str) and (types is None or item.get("type") in types)]
+
+
+def describe_path(data: Any, path: ModelPath) -> str:
+    """``components[3] (ops-agent).agent.model``: a path with the id of its list item."""
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
+        items = data.get(path[0]) if isinstance(data, dict) else None
+        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(item_id, str):
+            rest = format_path(path[2:])
+            sep = "" if not rest or rest.startswith("[") else "."
+            return f"{path[0]}[{path[1]}] ({item_id}){sep}{rest}"
+    return format_path(path)
+
+
+def finding_counts(analysis: Analysis | None) -> dict[str, tuple[int, str]]:
+    """Unresolved findings per target id: (count, worst severity). ``*`` is the system."""
+    if analysis is None or analysis.assessment is None:
+        return {}
+    order = list(SEVERITY_STYLES)
+    out: dict[str, tuple[int, str]] = {}
+    for status in analysis.assessment.findings:
+        if not status.unresolved:
+            continue
+        finding = status.finding
+        count, worst = out.get(finding.target, (0, finding.severity))
+        if order.index(finding.severity) < order.index(worst):
+            worst = finding.severity
+        out[finding.target] = (count + 1, worst)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# What the tree shows, as plain data (compared between analyses)
+
+
+@dataclass
+class NodeSpec:
+    key: Key
+    label: Text
+    children: list[NodeSpec] = field(default_factory=list)
+    position: tuple[str, int] | None = None
+    """(kind, index in its section): where to put the cursor if this element disappears."""
+
+    def shape(self) -> tuple[Any, ...]:
+        return (self.key, tuple(child.shape() for child in self.children))
+
+    def walk(self) -> Iterator[NodeSpec]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _label(text: str, counts: dict[str, tuple[int, str]], target: str | None,
+           note: str = "") -> Text:
+    label = Text(text)
+    if note:
+        label.append(f" {note}", style="dim")
+    if target is not None and target in counts:
+        count, worst = counts[target]
+        label.append(f" ●{count}", style=SEVERITY_STYLES.get(worst, ""))
+    return label
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "?" if value is None else str(value)
+
+
+def build_spec(data: Any, counts: dict[str, tuple[int, str]], fallback: str) -> NodeSpec:
+    """The whole tree for one version of the model."""
+    system = data.get("system") if isinstance(data, dict) else None
+    name = system.get("name") if isinstance(system, dict) else None
+    root = NodeSpec(SYSTEM_KEY, _label(_text(name) if name is not None else fallback,
+                                       counts, "*"))
+    root.label.stylize("bold", 0, len(_text(name) if name is not None else fallback))
+
+    boundaries = section_items(data, "boundaries")
+    boundary_keys = dict(element_ids(data, "boundary"))
+    known = {item["id"] for _, item in boundaries if isinstance(item.get("id"), str)}
+    nodes: dict[str, NodeSpec] = {}
+    for index, key in boundary_keys.items():
+        nodes.setdefault(key, NodeSpec(("boundary", key), _label(key, counts, key),
+                                       position=("boundary", index)))
+
+    group_boundaries = NodeSpec(("group", "boundaries"), Text("Trust boundaries"))
+    for index, item in boundaries:
+        key = boundary_keys[index]
+        parent = item.get("parent")
+        node = nodes[key]
+        if isinstance(parent, str) and parent in known and parent != key \
+                and not _ancestor_cycle(data, key) and node not in nodes[parent].children:
+            nodes[parent].children.append(node)
+        elif node not in group_boundaries.children:
+            group_boundaries.children.append(node)
+    no_boundary = NodeSpec(("group", "no-boundary"), Text("(no boundary)", style="italic"))
+    component_keys = dict(element_ids(data, "component"))
+    for index, item in section_items(data, "components"):
+        key = component_keys[index]
+        node = NodeSpec(("component", key), _label(key, counts, key), position=("component",
+                                                                                  index))
+        boundary = item.get("boundary")
+        if isinstance(boundary, str) and boundary in nodes:
+            nodes[boundary].children.append(node)
+        else:
+            no_boundary.children.append(node)
+    if no_boundary.children:
+        group_boundaries.children.append(no_boundary)
+    group_boundaries.label.append(f" ({len(boundaries)})", style="dim")
+
+    flows = NodeSpec(("group", "flows"), Text("Flows"))
+    for index, key in element_ids(data, "flow"):
+        item = data["flows"][index]
+        text = f"{_text(item.get('from'))} → {_text(item.get('to'))}"
+        if isinstance(item.get("name"), str) and item["name"]:
+            text += f": {item['name']}"
+        flows.children.append(NodeSpec(("flow", key), _label(text, counts, key),
+                                       position=("flow", index)))
+    flows.label.append(f" ({len(flows.children)})", style="dim")
+
+    controls = NodeSpec(("group", "controls"), Text("Controls"))
+    for index, key in element_ids(data, "control"):
+        item = data["controls"][index]
+        controls.children.append(NodeSpec(("control", key), _label(
+            _text(item.get("control")), counts, None, _text(item.get("status"))),
+            position=("control", index)))
+    controls.label.append(f" ({len(controls.children)})", style="dim")
+
+    risks = NodeSpec(("group", "accepted_risks"), Text("Accepted risks"))
+    for index, key in element_ids(data, "accepted_risk"):
+        item = data["accepted_risks"][index]
+        risks.children.append(NodeSpec(("accepted_risk", key), Text(_text(item.get("finding"))),
+                                       position=("accepted_risk", index)))
+    risks.label.append(f" ({len(risks.children)})", style="dim")
+
+    root.children = [group_boundaries, flows, controls, risks]
+    return root
+
+
+def _ancestor_cycle(data: Any, boundary_id: str) -> bool:
+    """The boundary is part of a parent cycle (shown at the top level, not nested)."""
+    parents = {item.get("id"): item.get("parent") for _, item in section_items(data,
+                                                                               "boundaries")}
+    seen = {boundary_id}
+    current = parents.get(boundary_id)
+    while isinstance(current, str) and current in parents:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The widget
+
+
+class ModelTree(Tree[Key]):
+    """Boundaries with their components, flows, controls and accepted risks.
+
+    Enter (or a click) on an element posts ``ElementSelected``; space toggles a branch.
+    """
+
+    DEFAULT_CSS = """
+    ModelTree { scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("n", "add", "Add", id="tree.add",
+                tooltip="Add a component, data flow or trust boundary"),
+        Binding("d", "duplicate", "Duplicate", id="tree.duplicate",
+                tooltip="Copy the selected element under a new id"),
+        Binding("delete", "remove", "Delete", id="tree.delete",
+                tooltip="Remove the selected element (asks first, listing its references)"),
+        Binding("r", "rename", "Rename", id="tree.rename",
+                tooltip="Change the element's id and every reference to it"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("model", data=SYSTEM_KEY, id=id, classes=classes)
+        self.auto_expand = False
+        self.guide_depth = 2
+        self._workspace: Workspace | None = None
+        self._data: Any = {}
+        self._spec: NodeSpec | None = None
+        self._pending: Key | None = None
+
+    # -- attributes down -------------------------------------------------------------------
 
     def show(self, analysis: Analysis, workspace: Workspace) -> None:
-        model = analysis.model
-        self.root.set_label(model.system.name if model is not None else workspace.display_name)
+        """Rebuild from the current text, keeping expansion and the cursor's element."""
+        self._workspace = workspace
+        editable = workspace.editable
+        data = editable.get(()) if editable is not None else None
+        self._data = data if isinstance(data, dict) else {}
+        fallback = workspace.display_name if editable is not None else \
+            f"{workspace.display_name} (cannot be edited: fix the YAML)"
+        spec = build_spec(self._data, finding_counts(analysis), fallback)
+        old = self._spec
+        self._spec = spec
+        if old is not None and old.shape() == spec.shape():
+            self._relabel(self.root, spec)
+        else:
+            self._rebuild(spec, old)
+        if self._pending is not None and self.select_element(*self._pending):
+            self._pending = None
+        self.refresh_bindings()
+
+    def select_element(self, kind: str, element_id: str) -> bool:
+        """Put the cursor on an element (expanding its branch); False if it is not shown."""
+        node = self._find((kind, element_id))
+        if node is None:
+            return False
+        self._reveal(node)
+        return True
+
+    @property
+    def cursor_key(self) -> Key | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    # -- building --------------------------------------------------------------------------
+
+    def _relabel(self, node: TreeNode[Key], spec: NodeSpec) -> None:
+        if node.label != spec.label:
+            node.set_label(spec.label)
+        for child, child_spec in zip(node.children, spec.children, strict=True):
+            self._relabel(child, child_spec)
+
+    def _rebuild(self, spec: NodeSpec, old: NodeSpec | None) -> None:
+        cursor = self.cursor_key
+        collapsed = {node.data for node in self._walk_nodes() if node.allow_expand
+                     and not node.is_expanded and node.data is not None}
+        fallback = self._fallback(cursor, old, spec)
+        self.clear()
+        self.root.set_label(spec.label)
+        self.root.data = spec.key
+        self.root.expand()
+
+        def add(parent: TreeNode[Key], children: list[NodeSpec]) -> None:
+            for child in children:
+                if child.children or child.key[0] == "group":
+                    node = parent.add(child.label, data=child.key,
+                                      expand=child.key not in collapsed,
+                                      allow_expand=bool(child.children))
+                    add(node, child.children)
+                else:
+                    parent.add_leaf(child.label, data=child.key)
+
+        add(self.root, spec.children)
+        target = self._pending or cursor
+        node = self._find(target) if target is not None else None
+        if node is None and fallback is not None:
+            node = self._find(fallback)
+        if node is None and cursor is not None and cursor[0] in SECTION_OF:
+            node = self._find(("group", _GROUP_OF[cursor[0]]))
+        self._reveal(node if node is not None else self.root)
+
+    @staticmethod
+    def _fallback(cursor: Key | None, old: NodeSpec | None, new: NodeSpec) -> Key | None:
+        """If the cursor's element goes away (deleted, or renamed in the form): the element
+        now at its place in its section, or the nearest one before it."""
+        if cursor is None or old is None:
+            return None
+        position = next((s.position for s in old.walk() if s.key == cursor), None)
+        if position is None:
+            return None
+        kind, index = position
+        candidates = [(s.position[1], s.key) for s in new.walk()
+                      if s.position is not None and s.position[0] == kind
+                      and s.position[1] <= index]
+        return max(candidates)[1] if candidates else None
+
+    def _walk_nodes(self) -> Iterator[TreeNode[Key]]:
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(node.children)
+
+    def _find(self, key: Key) -> TreeNode[Key] | None:
+        return next((node for node in self._walk_nodes() if node.data == key), None)
+
+    def _reveal(self, node: TreeNode[Key]) -> None:
+        parent = node.parent
+        while parent is not None:
+            if not parent.is_expanded:
+                parent.expand()
+            parent = parent.parent
+        _ = self.last_line  # lay the lines out now, so the node knows its line
+        self.move_cursor(node)
+
+    # -- messages up -----------------------------------------------------------------------
+
+    @on(Tree.NodeSelected)
+    def _node_selected(self, event: Tree.NodeSelected[Key]) -> None:
+        event.stop()
+        key = event.node.data
+        if key is None:
+            return
+        if key[0] == "group":
+            event.node.toggle()
+        else:
+            self.post_message(ElementSelected(*key))
+
+    @on(Tree.NodeHighlighted)
+    def _node_highlighted(self, event: Tree.NodeHighlighted[Key]) -> None:
+        event.stop()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("duplicate", "remove", "rename"):
+            key = self.cursor_key
+            kinds = ID_KINDS if action == "rename" else tuple(SECTION_OF)
+            return True if key is not None and key[0] in kinds else None
+        return True
+
+    def _editable(self) -> EditableModel | None:
+        editable = self._workspace.editable if self._workspace is not None else None
+        if editable is None:
+            self.notify("This file cannot be edited until its YAML parses.", title="Read-only",
+                        severity="warning")
+        return editable
+
+    def _add_context(self) -> tuple[str, str | None]:
+        """The kind to add and the boundary to put it in, from where the cursor is."""
+        node = self.cursor_node
+        while node is not None and node.data is not None:
+            kind, element_id = node.data
+            if kind == "flow" or (kind, element_id) == ("group", "flows"):
+                return "flow", None
+            if kind == "boundary":
+                return "component", element_id
+            if (kind, element_id) == ("group", "boundaries"):
+                return "component", None
+            node = node.parent
+        return "component", None
+
+    def action_add(self) -> None:
+        if self._editable() is None:
+            return
+        kind, boundary = self._add_context()
+        self.app.push_screen(NewElementDialog(
+            kind=kind, used=used_ids(self._data), components=component_ids(self._data),
+            boundaries=[b for _, b in element_ids(self._data, "boundary")], boundary=boundary),
+            self._added)
+
+    def _added(self, result: NewElement | None) -> None:
+        if result is None:
+            return
+        section = SECTION_OF[result.kind]
+        item = result.item
+        new_id = str(item["id"])
+        self._pending = (result.kind, new_id)
+
+        def edit(model: EditableModel) -> None:
+            model.append_item(section, item)
+
+        self.post_message(EditRequested(edit, f"add {result.kind} {new_id}",
+                                        select=(result.kind, new_id)))
+
+    def action_duplicate(self) -> None:
+        key = self.cursor_key
+        if key is None or key[0] not in SECTION_OF or self._editable() is None:
+            return
+        kind, element_id = key
+        section = SECTION_OF[kind]
+        index = element_index(self._data, kind, element_id)
+        if index is None:
+            return
+        if kind not in ID_KINDS:
+            copy = (kind, f"#{index + 1}")
+            self._pending = copy
+
+            def duplicate(model: EditableModel) -> None:
+                model.duplicate_item(section, index)
+
+            self.post_message(EditRequested(duplicate, f"duplicate {kind} {element_id}",
+                                            select=copy))
+            return
+        used = used_ids(self._data)
+        suggestion = _free_id(f"{element_id}-copy", used)
+
+        def answer(new_id: str | None) -> None:
+            if new_id is None:
+                return
+            self._pending = (kind, new_id)
+
+            def duplicate(model: EditableModel) -> None:
+                model.duplicate_item(section, element_id, new_id)
+
+            self.post_message(EditRequested(duplicate, f"duplicate {kind} {element_id}",
+                                            select=(kind, new_id)))
+
+        self.app.push_screen(RenameDialog(f"Duplicate {kind} {element_id} as", suggestion,
+                                          used, action="Duplicate"), answer)
+
+    def action_remove(self) -> None:
+        key = self.cursor_key
+        editable = self._editable() if key is not None and key[0] in SECTION_OF else None
+        if key is None or editable is None:
+            return
+        kind, element_id = key
+        section = SECTION_OF[kind]
+        index = element_index(self._data, kind, element_id)
+        if index is None:
+            return
+        question = f"Delete {kind.replace('_', ' ')} {element_id}?"
+        if kind in ID_KINDS and not element_id.startswith("#"):
+            references = editable.references(element_id)
+            if references:
+                shown = [f"  {describe_path(self._data, path)}" for path in references[:8]]
+                if len(references) > 8:
+                    shown.append(f"  … and {len(references) - 8} more")
+                question += (f"\n\n{len(references)} reference(s) to it would be left "
+                             "dangling (shown as problems until fixed):\n" + "\n".join(shown))
+        target: str | int = element_id if kind in ID_KINDS and \
+            not element_id.startswith("#") else index
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def remove(model: EditableModel) -> None:
+                model.remove_item(section, target)
+
+            self.post_message(EditRequested(remove, f"delete {kind} {element_id}"))
+
+        self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answer)
+
+    def action_rename(self) -> None:
+        key = self.cursor_key
+        editable = self._editable() if key is not None and key[0] in ID_KINDS else None
+        if key is None or editable is None or key[1].startswith("#"):
+            return
+        kind, old = key
+        count = len(editable.references(old))
+        note = (f"{count} reference(s) to it will be updated too." if count
+                else "Nothing refers to it yet.")
+
+        def answer(new_id: str | None) -> None:
+            if new_id is None or new_id == old:
+                return
+            self._pending = (kind, new_id)
+
+            def rename(model: EditableModel) -> None:
+                model.rename_id(old, new_id)
+
+            self.post_message(EditRequested(rename, f"rename {kind} {old} to {new_id}",
+                                            select=(kind, new_id)))
+
+        self.app.push_screen(RenameDialog(f"Rename {kind} {old}", old,
+                                          used_ids(self._data) - {old}, note=note), answer)
+
+
+def _free_id(base: str, used: set[str]) -> str:
+    base = base[:60]
+    if base not in used:
+        return base
+    number = 2
+    while f"{base}-{number}" in used:
+        number += 1
+    return f"{base}-{number}"

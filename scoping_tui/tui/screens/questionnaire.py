@@ -1,0 +1,224 @@
+"""The guided questionnaire: ``QUESTIONS`` rendered generically, follow-ups shown only when they
+apply; on finish the starting model is written to a new file (never over an existing one).
+
+The screen dismisses with the path written (None when cancelled); whoever pushed it opens the
+file (the start screen does).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+)
+
+from scoping_tui.fileio import atomic_write_text
+from scoping_tui.model.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
+
+
+def resolve(text: str, base: Path | None = None) -> Path:
+    """A typed path: ``~`` expanded, relative to ``base`` (default: the working folder)."""
+    path = Path(text.strip()).expanduser()
+    return path if path.is_absolute() else (base or Path.cwd()) / path
+
+
+def yaml_name(path: Path) -> Path:
+    return path if path.suffix.lower() in (".yaml", ".yml") else path.with_name(path.name + ".yaml")
+
+
+def create_file(target: Path, text: str) -> None:
+    """Write a new file; never over an existing one (FileExistsError)."""
+    if target.exists():
+        raise FileExistsError(str(target))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"there is no folder {target.parent}")
+    atomic_write_text(target, text, overwrite=False)
+
+
+def file_name_for(system_name: str) -> str:
+    """``Claims triage bot`` → ``claims-triage-bot.yaml``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", system_name.lower()).strip("-")[:60].strip("-")
+    return f"{slug or 'model'}.yaml"
+
+
+def _default_value(question: Question) -> str:
+    default = question.default
+    if isinstance(default, bool):
+        return "yes" if default else "no"
+    return default if isinstance(default, str) else ""
+
+
+class QuestionnaireScreen(Screen[Path | None]):
+    DEFAULT_CSS = """
+    QuestionnaireScreen #questions { padding: 0 2; }
+    QuestionnaireScreen .intro { color: $text-muted; margin-top: 1; }
+    QuestionnaireScreen .question { height: auto; margin-top: 1; }
+    QuestionnaireScreen .question-text { text-style: bold; }
+    QuestionnaireScreen .help { color: $text-muted; height: auto; }
+    QuestionnaireScreen RadioSet { width: 100%; }
+    QuestionnaireScreen SelectionList { height: auto; max-height: 8; }
+    QuestionnaireScreen #q-error { color: $error; height: auto; margin-top: 1; }
+    QuestionnaireScreen #q-buttons { height: auto; margin: 1 0; align-horizontal: right; }
+    QuestionnaireScreen #q-buttons Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="guided.cancel",
+                tooltip="Leave the questionnaire without writing anything"),
+        Binding("ctrl+s", "create", "Create", id="guided.create",
+                tooltip="Write the starting model to the new file and open it"),
+    ]
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        """Where a relative file name goes (default: the working folder)."""
+        self._auto_file = file_name_for(_default_value(QUESTIONS[0]) or "model")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="questions"):
+            yield Static("A few questions place the system on both AWS scoping matrices; the "
+                         "answers become a commented starting model. Tab moves on; arrows and "
+                         "Enter (or space) choose.", classes="intro")
+            for question in QUESTIONS:
+                with Vertical(id=f"q-{question.id}", classes="question"):
+                    yield Label(question.text, classes="question-text")
+                    if question.help:
+                        yield Static(question.help, classes="help", markup=False)
+                    yield self._answer_widget(question)
+                    if question.kind == "single":
+                        yield Static("", id=f"h-{question.id}", classes="help", markup=False)
+            with Vertical(id="q-file", classes="question"):
+                yield Label("Save the new model as", classes="question-text")
+                yield Input(self._auto_file, id="file-name",
+                            placeholder="file name, Enter creates it", compact=True)
+            yield Static("", id="q-error", markup=False)
+            with Horizontal(id="q-buttons"):
+                yield Button("Cancel", id="q-cancel", compact=True)
+                yield Button("Create and open", id="q-create", variant="primary",
+                             compact=True)
+        yield Footer()
+
+    def _answer_widget(self, question: Question) -> Widget:
+        wid = f"a-{question.id}"
+        if question.kind == "text":
+            return Input(_default_value(question), id=wid, max_length=MAX_NAME, compact=True)
+        if question.kind == "multiple":
+            chosen = question.default if isinstance(question.default, tuple) else ()
+            return SelectionList[str](*[(c.label, c.value, c.value in chosen)
+                                        for c in question.choices], id=wid,
+                                        compact=True)
+        default = _default_value(question)
+        return RadioSet(*[RadioButton(c.label, c.value == default) for c in question.choices],
+                        id=wid, compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "scoping-tui"
+        self.sub_title = "guided start"
+        self._refresh()
+        self.query_one(f"#a-{QUESTIONS[0].id}").focus()
+        self.call_after_refresh(self._cursors_on_answers)
+
+    def _cursors_on_answers(self) -> None:
+        """A RadioSet's cursor starts on its first button; put it on the pressed one, so
+        arrows move from the default answer."""
+        for radio_set in self.query(RadioSet):
+            for _ in range(max(radio_set.pressed_index, 0)):
+                radio_set.action_next_button()
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Question id → the answer shown (defaults where nothing is chosen)."""
+        found: dict[str, Any] = {}
+        for question in QUESTIONS:
+            widget = self.query_one(f"#a-{question.id}")
+            if isinstance(widget, Input):
+                found[question.id] = widget.value
+            elif isinstance(widget, SelectionList):
+                found[question.id] = tuple(widget.selected)
+            elif isinstance(widget, RadioSet):
+                index = widget.pressed_index
+                found[question.id] = question.choices[index].value if index >= 0 \
+                    else _default_value(question)
+        return found
+
+    def _refresh(self) -> None:
+        """Show the questions that apply, and the help of each chosen answer."""
+        values = self.values()
+        for question in QUESTIONS:
+            self.query_one(f"#q-{question.id}").display = question.applies(values)
+            if question.kind == "single":
+                chosen = next((c for c in question.choices if c.value == values[question.id]),
+                              None)
+                self.query_one(f"#h-{question.id}", Static).update(
+                    chosen.help if chosen is not None else "")
+
+    @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _answer_changed(self) -> None:
+        self._refresh()
+
+    @on(Input.Changed, "#a-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        box = self.query_one("#file-name", Input)
+        if box.value == self._auto_file:
+            self._auto_file = file_name_for(event.value)
+            box.value = self._auto_file
+
+    @on(Input.Submitted, "#a-name")
+    def _name_submitted(self) -> None:
+        self.focus_next()
+
+    # -- finishing ---------------------------------------------------------------------------
+
+    def _error(self, text: str) -> None:
+        self.query_one("#q-error", Static).update(text)
+        if text:
+            self.notify(text, title="Not created", severity="error")
+
+    @on(Button.Pressed, "#q-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#file-name")
+    @on(Button.Pressed, "#q-create")
+    def action_create(self) -> None:
+        try:
+            answers = Answers.from_mapping(self.values())
+        except ValueError as exc:
+            self._error(f"Check the answers: {exc}")
+            return
+        name = self.query_one("#file-name", Input).value
+        if not name.strip():
+            self._error("Give the new file a name.")
+            return
+        target = yaml_name(resolve(name, self.folder))
+        try:
+            create_file(target, build_model(answers))
+        except FileExistsError:
+            self._error(f"{target} already exists: choose another name (nothing was "
+                        "overwritten).")
+            return
+        except OSError as exc:
+            self._error(f"{target}: cannot write: {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.notify(f"Created {target}")
+        self.dismiss(target)

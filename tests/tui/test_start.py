@@ -1,0 +1,232 @@
+"""The start screen (open, recent, new from a template) and the guided questionnaire."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, RadioSet, SelectionList, Static
+
+from scoping_tui.engine.catalog import load_catalog
+from scoping_tui.model.validate import load_model
+from scoping_tui.tui.app import ScopingApp
+from scoping_tui.tui.recent import load_recent, recent_file, remember, state_dir
+from scoping_tui.tui.screens.main import MainScreen
+from scoping_tui.tui.screens.questionnaire import QuestionnaireScreen, file_name_for
+from scoping_tui.tui.screens.start import StartScreen
+from tests.conftest import ROOT
+from tests.tui.conftest import AS_OF, settle
+
+
+@pytest.fixture(autouse=True)
+def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Recent files go to a temporary state folder; new files to a temporary working folder."""
+    home = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return home
+
+
+def start_app() -> ScopingApp:
+    app = ScopingApp(None, load_catalog(), AS_OF)
+    app.debounce_seconds = 0.0
+    return app
+
+
+async def show_start(app: ScopingApp, pilot) -> StartScreen:  # type: ignore[no-untyped-def]
+    """The start screen, pushed here if the app does not show it by itself."""
+    await pilot.pause()
+    if not isinstance(app.screen, StartScreen):
+        await app.push_screen(StartScreen())
+        await pilot.pause()
+    assert isinstance(app.screen, StartScreen)
+    return app.screen
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+# -- recent files -----------------------------------------------------------------------------
+
+
+def test_recent_list_lives_in_the_xdg_state_folder(state_home: Path, tmp_path: Path) -> None:
+    assert recent_file() == state_home / "scoping-tui" / "recent.json"
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        path.write_text("version: 1\n", encoding="utf-8")
+        remember(path)
+    remember(first)
+    assert load_recent() == [first.resolve(), second.resolve()]
+    second.unlink()
+    assert load_recent() == [first.resolve()]
+    recent_file().write_text("not json", encoding="utf-8")
+    assert load_recent() == []
+
+
+def test_a_relative_xdg_state_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", "relative/state")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert state_dir() == Path("/home/someone/.local/state/scoping-tui")
+
+
+# -- the start screen -------------------------------------------------------------------------
+
+
+async def test_open_a_typed_path_then_reopen_it_from_recent(tmp_path: Path) -> None:
+    model = tmp_path / "ops.yaml"
+    shutil.copy(ROOT / "samples" / "ops-agent.yaml", model)
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        assert start.query_one("#no-recent", Static)
+        await pilot.press("ctrl+o")
+        await type_text(pilot, "../ops.yaml")  # relative to the working folder
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.workspace is not None and app.workspace.path.resolve() == model.resolve()
+        assert app.analysis is not None and app.analysis.assessment is not None
+    assert json.loads(recent_file().read_text(encoding="utf-8")) == [str(model.resolve())]
+
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        recent = start.query_one("#recent", OptionList)
+        assert recent.option_count == 1
+        await pilot.press("ctrl+r", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.workspace is not None and app.workspace.path == model.resolve()
+
+
+async def test_opening_a_missing_file_says_so_and_stays() -> None:
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        await pilot.press("ctrl+o")
+        await type_text(pilot, "nothing.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is start
+        assert "no such file" in str(start.query_one("#start-error", Static).content)
+
+
+async def test_new_from_a_template_creates_the_file_and_refuses_to_overwrite() -> None:
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        await pilot.press("ctrl+n")
+        templates = start.query_one("#templates", OptionList)
+        ops = next(i for i in range(templates.option_count)
+                   if templates.get_option_at_index(i).id.endswith("ops-agent.yaml"))  # type: ignore[union-attr]
+        await pilot.press(*["down"] * ops, "enter")  # Enter moves to the file name
+        box = start.query_one("#new-path", Input)
+        assert app.focused is box and box.value == "my-ops-agent.yaml"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        created = Path.cwd() / "my-ops-agent.yaml"
+        text = created.read_text(encoding="utf-8")
+        sample = (ROOT / "samples" / "ops-agent.yaml").read_text(encoding="utf-8")
+        assert text.splitlines()[1:] == sample.splitlines()[1:]
+        assert "schemas/system-model.schema.json" in text.splitlines()[0]
+        assert load_model(created).ok
+
+    created.write_text("# mine\n", encoding="utf-8")
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        await pilot.press("ctrl+n", "down", "down", "enter")
+        box = start.query_one("#new-path", Input)
+        box.value = "my-ops-agent"  # ".yaml" is added
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is start
+        assert "already exists" in str(start.query_one("#start-error", Static).content)
+        assert created.read_text(encoding="utf-8") == "# mine\n"
+
+
+# -- the guided questionnaire -----------------------------------------------------------------
+
+
+def test_file_names_follow_the_system_name() -> None:
+    assert file_name_for("Claims triage bot") == "claims-triage-bot.yaml"
+    assert file_name_for("  ***  ") == "model.yaml"
+
+
+async def test_questionnaire_end_to_end_by_keyboard_writes_a_valid_model() -> None:
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_start(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        # Follow-ups about agents are hidden until agents act.
+        assert not screen.query_one("#q-tools").display
+        assert not screen.query_one("#q-trigger").display
+
+        await type_text(pilot, "Claims bot")  # replaces the selected default name
+        await pilot.press("enter")  # on to the phase
+        assert app.focused is screen.query_one("#a-phase", RadioSet)
+        await pilot.press("down", "enter")  # production
+        # Arrows move from the default answer.
+        await pilot.press("tab", "down", "enter")  # ownership: from model-api to fine-tuned
+        await pilot.press("tab", "down", "enter")  # users: the public
+        await pilot.press("tab", "up", "enter")  # RAG: yes
+        await pilot.press("tab", "down", "down", "enter")  # agency: agents change things
+        await pilot.pause()
+        assert screen.query_one("#q-tools").display
+        assert screen.query_one("#q-approval").display
+        assert screen.query_one("#q-trigger").display
+        await pilot.press("tab")
+        tools = screen.query_one("#a-tools", SelectionList)
+        assert app.focused is tools
+        await pilot.press("space", "down", "down", "down", "space")  # + read data, + move money
+        await pilot.press("tab", "enter")  # approval: keep "high-risk"
+        await pilot.press("tab", "down", "enter")  # trigger: from a person to events
+        await pilot.pause()
+        assert set(tools.selected) == {"read-data", "write-data", "move-money"}
+        await pilot.press("tab")
+        box = screen.query_one("#file-name", Input)
+        assert app.focused is box and box.value == "claims-bot.yaml"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    created = Path.cwd() / "claims-bot.yaml"
+    result = load_model(created)
+    assert result.ok, result.diagnostics
+    assert result.model is not None
+    system = result.model.system
+    assert (system.name, system.phase) == ("Claims bot", "production")
+    assert (system.generative_scope, system.agentic_scope) == (4, 4)
+    assert app.analysis is not None and app.analysis.assessment is not None
+    assert app.analysis.assessment.generative.value == 4
+    assert app.analysis.assessment.agentic.value == 4
+    assert "financial" in created.read_text(encoding="utf-8")
+
+
+async def test_questionnaire_refuses_to_overwrite_and_escape_goes_back() -> None:
+    existing = Path.cwd() / "new-ai-system.yaml"
+    existing.write_text("# mine\n", encoding="utf-8")
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "already exists" in str(screen.query_one("#q-error", Static).content)
+        assert existing.read_text(encoding="utf-8") == "# mine\n"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is start
