@@ -97,3 +97,27 @@ async def test_a_file_changed_on_disk_is_not_overwritten_without_asking(sample_c
         await pilot.click("#yes")
         await pilot.pause()
         assert "owner: Me" in path.read_text(encoding="utf-8")
+
+
+async def test_an_invalid_edit_shows_a_problem_that_jumps_to_the_field(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable, TabbedContent
+
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.post_message(EditRequested(
+            lambda m: m.set_value(("flows", 0, "protocol"), "carrier-pigeon"), "protocol"))
+        await settle(app, pilot)
+        assert app.analysis is not None and app.analysis.assessment is None
+        assert "problem" in status(app)
+        await pilot.press("f6")
+        await pilot.pause()
+        table = app.screen.query_one("#problems-panel DataTable", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.query_one(TabbedContent).active == "element"
+        focused = app.focused
+        assert focused is not None
+        # The protocol field of the first flow has the keyboard.
+        assert focused.id == "field-protocol"
