@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import __version__
-from scoping_tui.engine.assessment import Assessment, assess
+from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.export.reports import render_report
 from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity
@@ -37,8 +38,8 @@ exit codes:
 COMMANDS = ("validate", "analyze", "check", "report", "diagram", "catalog", "schema", "new",
             "open", "serve")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-REPORT_FORMATS = {"md": "markdown", "markdown": "markdown", "html": "html", "htm": "html",
-                  "json": "json", "sarif": "sarif", "csv": "csv"}
+REPORT_EXTENSIONS = {"md": "md", "markdown": "md", "html": "html", "htm": "html",
+                     "json": "json", "sarif": "sarif", "csv": "csv"}
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot", "mmd")
 
 
@@ -461,54 +462,23 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
     fmt = args.format
     if fmt is None and args.output:
-        fmt = REPORT_FORMATS.get(Path(args.output).suffix.lower().lstrip("."))
+        fmt = REPORT_EXTENSIONS.get(Path(args.output).suffix.lower().lstrip("."))
         if fmt is None:
             sys.stderr.write(f"{args.output}: cannot tell the format from the extension; give "
                              "--format md|html|json|sarif|csv\n")
             return EXIT_USAGE
-    fmt = REPORT_FORMATS[fmt or "md"]
+    fmt = fmt or "md"
     loaded = _analysable(args)
     if loaded is None:
         return EXIT_USAGE
     catalog, model = loaded
     assessment = assess(model, catalog, args.phase, args.as_of)
-    return _emit(_render_report(fmt, assessment, catalog), args.output, args.file, out)
+    text = render_report(fmt, assessment, catalog, on_no_diagram=_warn_no_diagram)
+    return _emit(text, args.output, args.file, out)
 
 
-def _render_report(fmt: str, assessment: Assessment, catalog: Catalog) -> str:
-    if fmt == "markdown":
-        from scoping_tui.export.markdown import render_markdown
-
-        return render_markdown(assessment)
-    if fmt == "json":
-        from scoping_tui.export.json_report import render_json
-
-        return render_json(assessment)
-    if fmt == "sarif":
-        from scoping_tui.export.sarif import render_sarif
-
-        return render_sarif(assessment)
-    if fmt == "csv":
-        from scoping_tui.export.csv_report import render_csv
-
-        return render_csv(assessment)
-    from scoping_tui.export.html import render_html
-
-    return render_html(assessment, _diagram_svg(assessment), catalog=catalog)
-
-
-def _diagram_svg(assessment: Assessment) -> str | None:
-    """The diagram for the HTML report; without Graphviz the report goes without it."""
-    from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
-    from scoping_tui.export.view import DiagramView
-
-    try:
-        source = render_dot(assessment.model, assessment, DiagramView())
-        svg: str = render_graph(source, "svg").decode("utf-8")
-        return svg
-    except GraphvizMissing as exc:
-        sys.stderr.write(f"warning: the report has no diagram: {exc}\n")
-        return None
+def _warn_no_diagram(reason: str) -> None:
+    sys.stderr.write(f"warning: the report has no diagram: {reason}\n")
 
 
 def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
+from scoping_tui.export.reports import render_report
 from scoping_tui.export.view import DiagramView, describe
 from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
 from scoping_tui.model.types import SystemModel
@@ -123,30 +124,7 @@ def write_export(fmt: str, target: Path, analysis: Analysis, model_path: Path,
 def _report(fmt: str, analysis: Analysis, catalog: Catalog | None) -> str:
     assessment = analysis.assessment
     assert assessment is not None
-    if fmt == "md":
-        from scoping_tui.export.markdown import render_markdown
-
-        return render_markdown(assessment)
-    if fmt == "json":
-        from scoping_tui.export.json_report import render_json
-
-        return render_json(assessment)
-    if fmt == "sarif":
-        from scoping_tui.export.sarif import render_sarif
-
-        return render_sarif(assessment)
-    if fmt == "csv":
-        from scoping_tui.export.csv_report import render_csv
-
-        return render_csv(assessment)
-    from scoping_tui.export.html import render_html
-
-    try:
-        svg: str | None = render_graph(render_dot(assessment.model, assessment),
-                                       "svg").decode("utf-8")
-    except GraphvizMissing:
-        svg = None
-    return render_html(assessment, svg, catalog=catalog)
+    return render_report(fmt, assessment, catalog)
 
 
 class ExportDialog(ModalScreen[Path | None]):
