@@ -424,20 +424,11 @@ def _printable(text: str) -> str:
 
 
 def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
+    """Text to standard output, or to ``output`` (see ``_emit_bytes``)."""
     if output is None:
         out.write(text)
         return EXIT_OK
-    target = Path(output)
-    if target.exists() and target.resolve() == Path(model_file).resolve():
-        sys.stderr.write(f"{output}: that is the model file; refusing to write over it\n")
-        return EXIT_USAGE
-    try:
-        atomic_write_text(target, text)
-    except OSError as exc:
-        sys.stderr.write(f"{output}: cannot write: {exc.strerror or exc}\n")
-        return EXIT_USAGE
-    sys.stderr.write(f"wrote {output}\n")
-    return EXIT_OK
+    return _emit_bytes(text.encode("utf-8"), output, model_file)
 
 
 def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -520,6 +511,7 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _emit_bytes(data: bytes, output: str, model_file: str) -> int:
+    """Write atomically, never over the model file; exit 2 with the reason when it fails."""
     target = Path(output)
     if target.exists() and target.resolve() == Path(model_file).resolve():
         sys.stderr.write(f"{output}: that is the model file; refusing to write over it\n")
