@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -31,3 +32,10 @@ def samples_dir() -> Path:
 
 def model_schema_path() -> Path:
     return schemas_dir() / "system-model.schema.json"
+
+
+def state_dir() -> Path:
+    """Where scoping-tui keeps its state; a relative ``$XDG_STATE_HOME`` is ignored (per spec)."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
+    return root / "scoping-tui"

@@ -21,6 +21,7 @@ from scoping_tui.model.history import History
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_text
+from scoping_tui.recovery import Recovery, discard_copy, read_copy, write_copy
 
 __all__ = ["Analysis", "ConflictError", "EditError", "Workspace", "analyse"]
 
@@ -117,7 +118,25 @@ class Workspace:
         self.text = self.editable.text()
         if self.text != before:
             self.history.push(self.text)
+            self._keep_recovery_copy()
         return self.text
+
+    def _keep_recovery_copy(self) -> None:
+        if self.dirty:
+            write_copy(self.path, self.text, dt.datetime.now().isoformat(timespec="seconds"))
+        else:
+            discard_copy(self.path)
+
+    def recovery(self) -> Recovery | None:
+        """Unsaved edits left by an earlier session that ended without saving."""
+        return read_copy(self.path, self.text)
+
+    def restore_recovery(self, recovery: Recovery) -> None:
+        """Take the recovered text as an edit (so it can be undone, and is unsaved)."""
+        self.apply(lambda model: model.restore(recovery.text))
+
+    def discard_recovery(self) -> None:
+        discard_copy(self.path)
 
     def undo(self) -> bool:
         return self._move(self.history.undo())
@@ -130,6 +149,7 @@ class Workspace:
             return False
         self.editable.restore(text)
         self.text = text
+        self._keep_recovery_copy()
         return True
 
     def disk_changed(self) -> bool:
@@ -141,4 +161,5 @@ class Workspace:
             return False
         written = self.editable.save(force=force)
         self.history.mark_saved(self.text)
+        discard_copy(self.path)
         return written

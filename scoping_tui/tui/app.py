@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.recovery import Recovery
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.recent import remember
@@ -74,6 +75,22 @@ class ScopingApp(App[None]):
         self.refresh_bindings()
         self.push_screen(MainScreen(workspace))
         self.run_analysis(workspace.text)
+        recovery = workspace.recovery()
+        if recovery is not None:
+            self.push_screen(
+                ConfirmDialog(f"Unsaved edits to {workspace.display_name} from an earlier "
+                              f"session (last kept {recovery.saved_at}) were found. Restore "
+                              "them? They stay unsaved until you save.",
+                              yes="Restore", no="Discard"),
+                lambda restore: self._recovery_answer(restore, recovery))
+
+    def _recovery_answer(self, restore: bool | None, recovery: Recovery) -> None:
+        assert self.workspace is not None
+        if restore:
+            self.workspace.restore_recovery(recovery)
+            self.schedule_analysis()
+        else:
+            self.workspace.discard_recovery()
 
     @property
     def analysis_current(self) -> bool:
@@ -212,6 +229,9 @@ class ScopingApp(App[None]):
 
     def _quit_answer(self, quit_anyway: bool | None) -> None:
         if quit_anyway:
+            # Quitting without saving is a choice, not a crash: nothing to offer next time.
+            if self.workspace is not None:
+                self.workspace.discard_recovery()
             self.exit()
 
 

@@ -7,19 +7,12 @@ write the list never stops the app: it is a convenience, so every error is swall
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from scoping_tui.fileio import atomic_write_text
+from scoping_tui.locations import state_dir
 
 LIMIT = 10
-
-
-def state_dir() -> Path:
-    """Where scoping-tui keeps its state; a relative ``$XDG_STATE_HOME`` is ignored (per spec)."""
-    base = os.environ.get("XDG_STATE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
-    return root / "scoping-tui"
 
 
 def recent_file() -> Path:

@@ -121,3 +121,54 @@ async def test_an_invalid_edit_shows_a_problem_that_jumps_to_the_field(sample_co
         assert focused is not None
         # The protocol field of the first flow has the keyboard.
         assert focused.id == "field-protocol"
+
+
+async def test_unsaved_edits_survive_a_crash_and_are_offered_back(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    path: Path = sample_copy("ops-agent")
+    original = path.read_text(encoding="utf-8")
+    first = app_for(path)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(first, pilot)
+        first.screen.post_message(EditRequested(
+            lambda m: m.set_value(("system", "owner"), "Recovered Owner"), "owner"))
+        await settle(first, pilot)
+        # The session ends here without saving or quitting: as after a crash.
+    assert path.read_text(encoding="utf-8") == original
+
+    second = app_for(path)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await settle(second, pilot)
+        assert isinstance(second.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await settle(second, pilot)
+        assert second.workspace is not None
+        assert "owner: Recovered Owner" in second.workspace.text
+        assert second.workspace.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert "owner: Recovered Owner" in path.read_text(encoding="utf-8")
+
+    third = app_for(path)
+    async with third.run_test(size=(120, 40)) as pilot:
+        await settle(third, pilot)
+        assert isinstance(third.screen, MainScreen), "nothing to recover after a save"
+
+
+async def test_discarding_the_recovery_copy_forgets_it(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    path: Path = sample_copy("ops-agent")
+    first = app_for(path)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(first, pilot)
+        first.screen.post_message(EditRequested(
+            lambda m: m.set_value(("system", "owner"), "Lost"), "owner"))
+        await settle(first, pilot)
+    second = app_for(path)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await settle(second, pilot)
+        await pilot.click("#no")
+        await settle(second, pilot)
+        assert second.workspace is not None and "Lost" not in second.workspace.text
+    third = app_for(path)
+    async with third.run_test(size=(120, 40)) as pilot:
+        await settle(third, pilot)
+        assert isinstance(third.screen, MainScreen)
