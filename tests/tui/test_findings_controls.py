@@ -347,6 +347,15 @@ def replicated(source: Path, target: Path, copies: int) -> Path:
     return target
 
 
+async def filled(pilot, panel, total: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait, refresh by refresh, until the chunked fill has put every row in the table."""
+    for _ in range(200):
+        if panel.table.row_count == total:
+            return
+        await pilot.pause()
+    assert panel.table.row_count == total
+
+
 async def test_many_findings_fill_in_chunks_and_keep_the_cursor(sample_copy, tmp_path,  # type: ignore[no-untyped-def]
                                                                 monkeypatch) -> None:
     """Thousands of rows go into the table a chunk per refresh (here: small chunks)."""
@@ -360,7 +369,7 @@ async def test_many_findings_fill_in_chunks_and_keep_the_cursor(sample_copy, tmp
         panel = findings(app)
         total = len(app.analysis.assessment.findings)
         assert total > 3 * findings_panel.CHUNK
-        assert panel.table.row_count == total
+        await filled(pilot, panel, total)
         await pilot.press("ctrl+end")  # the last row, in the last chunk
         await pilot.pause()
         last = app.analysis.assessment.findings[-1].finding.id
@@ -369,7 +378,7 @@ async def test_many_findings_fill_in_chunks_and_keep_the_cursor(sample_copy, tmp
         app.main_screen.post_message(EditRequested(
             lambda m: m.set_value(("system", "owner"), "Someone else"), "owner"))
         await settle(app, pilot)
-        assert panel.table.row_count == total
+        await filled(pilot, panel, total)
         assert panel.current_id == last
         assert panel.table.cursor_row == total - 1
 
