@@ -17,9 +17,13 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> No
     """Write ``data`` to ``path`` through a synced temporary file in the same folder.
 
     The original file (if any) keeps its permissions; with ``overwrite=False`` an existing
-    file is never replaced (``FileExistsError``).
+    file is never replaced (``FileExistsError``). A symbolic link is written through: the file
+    it points to is replaced and the link stays (a link loop raises ``OSError``).
     """
     path = Path(path)
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(str(path))
+    path = _through_links(path)
     directory = path.parent if str(path.parent) else Path(".")
     mode: int | None = None
     if path.exists():
@@ -47,3 +51,15 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> No
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _through_links(path: Path) -> Path:
+    """The file to replace for ``path``: renaming onto a symlink would replace the link itself
+    with a regular file, silently detaching it from the file it pointed to."""
+    if not path.is_symlink():
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        # A dangling link: create the file it names, as writing through it with open() would.
+        return Path(os.path.realpath(path))
