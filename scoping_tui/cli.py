@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -289,13 +290,37 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of bytes")
+    return value
+
+
 def _add_max_size(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-size", type=int, default=None, metavar="BYTES",
+    parser.add_argument("--max-size", type=_byte_count, default=None, metavar="BYTES",
                         help=f"largest model file to read (default: {max_bytes_from_env()}, "
                         "or $SCOPING_TUI_MAX_BYTES)")
 
 
+def _never_fail_to_print() -> None:
+    """Print what the terminal cannot show as escapes instead of dying with a traceback.
+
+    A model may hold any Unicode text (CJK names, emoji); a console or a redirected output in a
+    legacy encoding (cp1252, latin-1, ASCII) would otherwise raise UnicodeEncodeError mid-way.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _never_fail_to_print()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         args_list.insert(0, "open")
@@ -337,8 +362,17 @@ def _load(path: str, max_size: int | None, catalog: Catalog | None = None,
     known = None
     if catalog is not None:
         known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    return load_model(Path(path), path, checks=[scope_mismatches], max_bytes=max_size,
+    return load_model(Path(path), _display(path), checks=[scope_mismatches], max_bytes=max_size,
                       catalog=known, today=today)
+
+
+def _display(path: str) -> str:
+    """The name a model goes by in messages and reports.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates in it, which no
+    UTF-8 output can hold; they are shown as U+FFFD so every report stays valid UTF-8.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _catalog(extra: Sequence[str]) -> Catalog | None:
@@ -347,7 +381,7 @@ def _catalog(extra: Sequence[str]) -> Catalog | None:
         return load_catalog(extra)
     except CatalogError as exc:
         for diagnostic in exc.diagnostics:
-            sys.stderr.write(_printable(diagnostic.format()) + "\n")
+            sys.stderr.write(_line(diagnostic.format()) + "\n")
         sys.stderr.write("scoping-tui: the catalog has errors; nothing was analysed\n")
         return None
 
@@ -361,10 +395,11 @@ def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
     errors, _ = _counts(result.diagnostics)
     for diagnostic in result.diagnostics:
         if diagnostic.severity is Severity.ERROR:
-            sys.stderr.write(_printable(diagnostic.format()) + "\n")
+            sys.stderr.write(_line(diagnostic.format()) + "\n")
     if result.model is None or errors:
-        sys.stderr.write(f"{args.file}: invalid ({_plural(errors, 'error')}); fix these first "
-                         f"(`scoping-tui validate {args.file}` lists warnings too)\n")
+        shown = _line(args.file)
+        sys.stderr.write(f"{shown}: invalid ({_plural(errors, 'error')}); fix these first "
+                         f"(`scoping-tui validate {shown}` lists warnings too)\n")
         return None
     return catalog, result.model
 
@@ -408,10 +443,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         return worst
     for name, result in results:
         for diagnostic in result.diagnostics:
-            out.write(_printable(diagnostic.format()) + "\n")
+            out.write(_line(diagnostic.format()) + "\n")
         errors, warnings = _counts(result.diagnostics)
         verdict = "valid" if result.ok else "invalid"
-        out.write(f"{name}: {verdict} ({_plural(errors, 'error')}, "
+        out.write(f"{_line(name)}: {verdict} ({_plural(errors, 'error')}, "
                   f"{_plural(warnings, 'warning')})\n")
     return worst
 
@@ -423,12 +458,21 @@ def _printable(text: str) -> str:
         for line in text.split("\n"))
 
 
+def _line(text: str) -> str:
+    """One printable line: file names and diagnostics cannot start a new line or send escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+
+
 def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
     """Text to standard output, or to ``output`` (see ``_emit_bytes``)."""
     if output is None:
         out.write(text)
         return EXIT_OK
-    return _emit_bytes(text.encode("utf-8"), output, model_file)
+    # Text from the model is valid UTF-8; only a file name that is not (a lone surrogate from
+    # the command line) could fail here, and it is written as an escape instead.
+    return _emit_bytes(text.encode("utf-8", "backslashreplace"), output, model_file)
 
 
 def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -455,8 +499,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if fmt is None and args.output:
         fmt = REPORT_EXTENSIONS.get(Path(args.output).suffix.lower().lstrip("."))
         if fmt is None:
-            sys.stderr.write(f"{args.output}: cannot tell the format from the extension; give "
-                             "--format md|html|json|sarif|csv\n")
+            sys.stderr.write(f"{_line(args.output)}: cannot tell the format from the extension; "
+                             "give --format md|html|json|sarif|csv\n")
             return EXIT_USAGE
     fmt = fmt or "md"
     loaded = _analysable(args)
@@ -473,14 +517,14 @@ def _warn_no_diagram(reason: str) -> None:
 
 
 def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
-    from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
+    from scoping_tui.export.dot import GraphvizError, render_dot, render_graph
     from scoping_tui.export.mermaid import render_mermaid
     from scoping_tui.export.view import parse_view
 
     fmt = args.format or Path(args.output).suffix.lower().lstrip(".")
     if fmt not in DIAGRAM_FORMATS:
-        sys.stderr.write(f"{args.output}: cannot tell the diagram format from the extension; "
-                         f"give --format {'|'.join(DIAGRAM_FORMATS)}\n")
+        sys.stderr.write(f"{_line(args.output)}: cannot tell the diagram format from the "
+                         f"extension; give --format {'|'.join(DIAGRAM_FORMATS)}\n")
         return EXIT_USAGE
     loaded = _analysable(args)
     if loaded is None:
@@ -500,12 +544,12 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         return _emit(source, args.output, args.file, out)
     try:
         image = render_graph(source, fmt)
-    except GraphvizMissing as exc:
+    except GraphvizError as exc:
         dot_path = str(Path(args.output).with_suffix(".dot"))
         if _emit(source, dot_path, args.file, out) == EXIT_OK:
-            sys.stderr.write(f"wrote the DOT source to {dot_path}; render it later with "
-                             f"`dot -T{fmt} {dot_path} -o {args.output}`\n")
-        sys.stderr.write(f"scoping-tui diagram: {exc}\n")
+            sys.stderr.write(f"wrote the DOT source to {_line(dot_path)}; render it later with "
+                             f"`dot -T{fmt} {_line(dot_path)} -o {_line(args.output)}`\n")
+        sys.stderr.write(f"{_line(args.file)}: no {fmt.upper()} diagram: {exc}\n")
         return EXIT_USAGE
     return _emit_bytes(image, args.output, args.file)
 
@@ -514,14 +558,14 @@ def _emit_bytes(data: bytes, output: str, model_file: str) -> int:
     """Write atomically, never over the model file; exit 2 with the reason when it fails."""
     target = Path(output)
     if target.exists() and target.resolve() == Path(model_file).resolve():
-        sys.stderr.write(f"{output}: that is the model file; refusing to write over it\n")
+        sys.stderr.write(f"{_line(output)}: that is the model file; refusing to write over it\n")
         return EXIT_USAGE
     try:
         atomic_write_bytes(target, data)
     except OSError as exc:
-        sys.stderr.write(f"{output}: cannot write: {exc.strerror or exc}\n")
+        sys.stderr.write(f"{_line(output)}: cannot write: {exc.strerror or exc}\n")
         return EXIT_USAGE
-    sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write(f"wrote {_line(output)}\n")
     return EXIT_OK
 
 
@@ -540,8 +584,8 @@ def _explain(spec: str, catalog: Catalog, model: SystemModel, out: TextIO) -> in
                          f"{did_you_mean(target, ids)}\n")
         return EXIT_USAGE
     applies = [c for c in considered if c.applies]
-    out.write(_printable(f"{target}: {len(considered)} threats considered, {len(applies)} "
-                         "apply\n"))
+    out.write(_line(target) + _printable(f": {len(considered)} threats considered, "
+                                         f"{len(applies)} apply\n"))
     for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
         verdict = "applies     " if item.applies else "does not apply"
         out.write(_printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
@@ -592,7 +636,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                              f"({req.control.title}), required from {req.control.phase}, "
                              f"{req.status} on {where}\n"))
     verdict = "passed" if passed else "FAILED"
-    out.write(f"{args.file}: check {verdict} for phase {assessment.phase} "
+    out.write(f"{_line(args.file)}: check {verdict} for phase {assessment.phase} "
               f"(fail on {args.fail_on} and above): {_plural(len(failing), 'failing finding')}, "
               f"{_plural(len(missing), 'missing control')}\n")
     return EXIT_OK if passed else EXIT_FINDINGS
@@ -734,7 +778,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        sys.stderr.write(f"{args.file}:1:1: error: file not found\n")
+        sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found\n")
         return EXIT_USAGE
     if args.host not in LOOPBACK:
         sys.stderr.write(f"warning: serving on {args.host}: the UI has no authentication, so "
@@ -766,8 +810,8 @@ def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
     if args.ui or (not args.summary and _interactive()):
         path = Path(args.file)
         if not path.is_file():
-            sys.stderr.write(f"{args.file}:1:1: error: file not found (create one with "
-                             f"`scoping-tui new {args.file}`)\n")
+            sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found (create one with "
+                             f"`scoping-tui new {_line(args.file)}`)\n")
             return EXIT_USAGE
         return _run_ui(path, args.as_of)
     catalog = _catalog([])
@@ -775,10 +819,10 @@ def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     result = _load(args.file, args.max_size, catalog)
     for diagnostic in result.diagnostics:
-        out.write(_printable(diagnostic.format()) + "\n")
+        out.write(_line(diagnostic.format()) + "\n")
     if result.model is None or not result.ok:
         errors, _ = _counts(result.diagnostics)
-        out.write(f"{args.file}: invalid ({_plural(errors, 'error')}); fix these first\n")
+        out.write(f"{_line(args.file)}: invalid ({_plural(errors, 'error')}); fix these first\n")
         return EXIT_USAGE
     out.write(_printable(model_summary(result.model)))
     return EXIT_OK

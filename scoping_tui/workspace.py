@@ -18,6 +18,7 @@ from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.model.diagnostics import Diagnostic, has_errors
 from scoping_tui.model.edit import ConflictError, EditableModel, EditError
 from scoping_tui.model.history import History
+from scoping_tui.model.load import LoadFailure, parse, read_text
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_text
@@ -82,7 +83,19 @@ class Workspace:
 
     @classmethod
     def open(cls, path: Path, catalog: Catalog, as_of: dt.date | None = None) -> Workspace:
-        """Open a model file; a file that does not parse opens read-only with its problems."""
+        """Open a model file; a file that does not parse opens read-only with its problems.
+
+        The safe, bounded loader reads it first: only a file it accepts reaches the editing
+        layer (ruamel), which has no limits of its own against alias bombs or deep nesting.
+        """
+        text = read_text(path)
+        if isinstance(text, LoadFailure):
+            raw = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+            return cls(path, catalog, None, raw, as_of=as_of,
+                       edit_error=text.diagnostics[0].message)
+        if isinstance(parse(text, str(path)), LoadFailure):
+            return cls(path, catalog, None, text, as_of=as_of,
+                       edit_error="the file is not valid YAML")
         try:
             editable = EditableModel.open(path)
         except (EditError, ValueError) as exc:

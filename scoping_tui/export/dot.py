@@ -8,6 +8,10 @@ Untrusted model text only ever reaches the DOT source inside HTML-like labels, e
 from __future__ import annotations
 
 import html
+import math
+import os
+import shutil
+import subprocess
 import textwrap
 
 from scoping_tui.engine.assessment import Assessment
@@ -70,7 +74,27 @@ CATEGORY_NAMES = {
 }
 
 
-class GraphvizMissing(RuntimeError):
+DEFAULT_LAYOUT_TIMEOUT = 60.0
+"""Seconds ``dot`` may take to lay out one diagram (``SCOPING_TUI_DOT_TIMEOUT`` changes it).
+
+A model far below the size limit can still have thousands of elements, which dot would lay out
+for many minutes; a stuck export or report is worse than one without its picture."""
+
+
+def layout_timeout() -> float:
+    raw = os.environ.get("SCOPING_TUI_DOT_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_LAYOUT_TIMEOUT
+    return value if math.isfinite(value) and value > 0 else DEFAULT_LAYOUT_TIMEOUT
+
+
+class GraphvizError(RuntimeError):
+    """Graphviz could not draw the diagram; the message says why and what to do instead."""
+
+
+class GraphvizMissing(GraphvizError):
     """Graphviz's ``dot`` program is not installed or not on PATH."""
 
     def __init__(self) -> None:
@@ -81,20 +105,42 @@ class GraphvizMissing(RuntimeError):
             "(-o FILE.dot) or Mermaid (-o FILE.mmd) instead, which need no Graphviz.")
 
 
-def render_graph(dot_source: str, fmt: str) -> bytes:
-    """Lay out and draw DOT source with the real ``dot`` program."""
+class GraphvizFailed(GraphvizError):
+    """``dot`` ran but gave no drawing: it took too long, or it failed."""
+
+
+def render_graph(dot_source: str, fmt: str, timeout: float | None = None) -> bytes:
+    """Lay out and draw DOT source with the real ``dot`` program.
+
+    ``dot`` is stopped after ``timeout`` seconds (default: ``layout_timeout()``); GraphvizFailed
+    then says so, as it does when dot fails.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown image format {fmt!r}: use one of {', '.join(FORMATS)}")
-    # Imported here so that writing DOT or Mermaid never needs the graphviz package.
-    import graphviz
-
     if fmt == "png":
         dot_source = _with_dpi(dot_source, PNG_DPI)
+    limit = layout_timeout() if timeout is None else timeout
+    executable = shutil.which("dot")
+    if executable is None:
+        raise GraphvizMissing()
     try:
-        data: bytes = graphviz.Source(dot_source).pipe(format=fmt, quiet=True)
-    except graphviz.ExecutableNotFound as exc:
+        done = subprocess.run([executable, f"-T{fmt}"], input=dot_source.encode("utf-8"),
+                              capture_output=True, timeout=limit, check=False)
+    except FileNotFoundError as exc:
         raise GraphvizMissing() from exc
-    return data
+    except subprocess.TimeoutExpired as exc:
+        raise GraphvizFailed(
+            f"Graphviz's `dot` took more than {limit:g} s to lay out the diagram and was "
+            "stopped; draw a part of the model (--view boundary:ID or --view around:ID), write "
+            "Mermaid (-o FILE.mmd), or allow more time with SCOPING_TUI_DOT_TIMEOUT=SECONDS"
+        ) from exc
+    except OSError as exc:
+        raise GraphvizFailed(f"Graphviz's `dot` could not be run: {exc.strerror or exc}") from exc
+    if done.returncode != 0 or not done.stdout:
+        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = problem[-1] if problem else f"exit status {done.returncode}"
+        raise GraphvizFailed(f"Graphviz's `dot` could not draw the diagram: {reason}")
+    return done.stdout
 
 
 def _with_dpi(dot_source: str, dpi: int) -> str:

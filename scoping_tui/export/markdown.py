@@ -2,24 +2,67 @@
 
 from __future__ import annotations
 
+import re
+
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.mermaid import render_mermaid
 from scoping_tui.export.view import DiagramView
 
+# C0/C1 controls (line breaks and tabs are whitespace, folded before): shown as U+FFFD, as in
+# the HTML report, so a report printed to a terminal cannot carry its escape sequences.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# What opens a block when it starts a line: a list item, a thematic break or setext underline.
+_BLOCK_START = re.compile(r"[-+=]|\d{1,9}(?=[.)])")
+# Explicit embeddings, overrides and isolates: text after an unclosed U+202E shows reversed.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(_CONTROLS.sub("\ufffd", str(text)).split())
+
 
 def md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no row breaks, no column breaks, no markup."""
-    out = " ".join(str(text).split())
-    for char in "\\`*_[]<>|#":
+    """Text safe inside a Markdown table cell: no row breaks, no column breaks, no markup.
+
+    Also safe where a paragraph or list item starts: ``~~~`` cannot open a code fence that
+    swallows the rest of the report, nor ``-``, ``+`` or ``1.`` a list; and ``&amp;`` stays
+    those five characters instead of becoming an entity.
+    """
+    out = _one_line(text)
+    for char in "\\`*_[]<>|#~&":
         out = out.replace(char, "\\" + char)
-    return out
+    found = _BLOCK_START.match(out)
+    if found:
+        end = found.end()
+        out = out[:end] + "\\" + out[end:] if out[0].isdigit() else "\\" + out
+    return _isolated(out) if _BIDI.search(out) else out
+
+
+def _isolated(text: str) -> str:
+    """``text`` between FSI and PDI, as HTML's ``<bdi>``: bidi controls in it stay (they are
+    part of the text) but cannot reorder anything after it, such as the rest of a table row.
+
+    A PDI with no isolate to close in ``text`` would close ours early, so it goes; isolates
+    ``text`` leaves open are closed before ours.
+    """
+    depth = 0
+    out: list[str] = []
+    for char in text:
+        if char in "\u2066\u2067\u2068":
+            depth += 1
+        elif char == "\u2069":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    return "\u2068" + "".join(out) + "\u2069" * (depth + 1)
 
 
 def md_code(text: str) -> str:
     """Inline code that no backtick in ``text`` can close early."""
-    clean = " ".join(str(text).split())
+    clean = _one_line(text)
     longest = 0
     run = 0
     for char in clean:

@@ -11,7 +11,8 @@ REPORT_FORMATS = ("md", "html", "json", "sarif", "csv")
 
 
 def diagram_svg(assessment: Assessment) -> str:
-    """The whole-system diagram as SVG text; GraphvizMissing when `dot` is not installed."""
+    """The whole-system diagram as SVG text; GraphvizError when `dot` is not installed, fails or
+    takes too long."""
     from scoping_tui.export.dot import render_dot, render_graph
     from scoping_tui.export.view import DiagramView
 
@@ -22,7 +23,7 @@ def diagram_svg(assessment: Assessment) -> str:
 def render_report(fmt: str, assessment: Assessment, catalog: Catalog | None = None,
                   on_no_diagram: Callable[[str], None] | None = None) -> str:
     """The report in ``fmt`` (one of REPORT_FORMATS). The HTML report goes without its
-    diagram when Graphviz is missing, telling ``on_no_diagram`` why."""
+    diagram when Graphviz is missing or cannot draw it in time, telling ``on_no_diagram`` why."""
     if fmt == "md":
         from scoping_tui.export.markdown import render_markdown
 
@@ -41,13 +42,13 @@ def render_report(fmt: str, assessment: Assessment, catalog: Catalog | None = No
         return render_csv(assessment)
     if fmt != "html":
         raise ValueError(f"unknown report format {fmt!r}; choose {', '.join(REPORT_FORMATS)}")
-    from scoping_tui.export.dot import GraphvizMissing
+    from scoping_tui.export.dot import GraphvizError
     from scoping_tui.export.html import render_html
 
     svg: str | None
     try:
         svg = diagram_svg(assessment)
-    except GraphvizMissing as exc:
+    except GraphvizError as exc:
         svg = None
         if on_no_diagram is not None:
             on_no_diagram(str(exc))

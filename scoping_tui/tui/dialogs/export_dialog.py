@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.export.dot import GraphvizMissing, render_dot, render_graph
+from scoping_tui.export.dot import GraphvizError, render_dot, render_graph
 from scoping_tui.export.reports import render_report
 from scoping_tui.export.view import DiagramView, describe
 from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
@@ -106,17 +106,18 @@ def write_export(fmt: str, target: Path, analysis: Analysis, model_path: Path,
         return Written(target)
     try:
         image = render_graph(source, fmt)
-    except GraphvizMissing as exc:
+    except GraphvizError as exc:  # missing, failed or too slow: the DOT source still helps
         dot_path = target.with_suffix(".dot")
         if is_model_file(dot_path, model_path):
             raise ExportError(f"{exc}") from exc
         try:
             atomic_write_text(dot_path, source, overwrite=False)
         except FileExistsError:
-            raise ExportError(f"Graphviz is missing, and {dot_path} already exists, so the DOT "
-                              f"source was not written either. {exc}") from exc
-        return Written(dot_path, f"Graphviz is missing: wrote the DOT source instead; render "
-                                 f"it later with `dot -T{fmt} {dot_path} -o {target}`. {exc}")
+            raise ExportError(f"Graphviz could not draw it, and {dot_path} already exists, so "
+                              f"the DOT source was not written either. {exc}") from exc
+        return Written(dot_path, f"Graphviz could not draw it: wrote the DOT source instead; "
+                                 f"render it later with `dot -T{fmt} {dot_path} -o {target}`. "
+                                 f"{exc}")
     atomic_write_bytes(target, image)
     return Written(target)
 
