@@ -452,10 +452,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _printable(text: str) -> str:
-    """Keep terminal control characters from the model out of the terminal."""
-    return "\n".join(line if line.isprintable() else "".join(
-        c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in line)
-        for line in text.split("\n"))
+    """Keep terminal control characters from the model out of the terminal (lines kept)."""
+    return "\n".join(_line(line) for line in text.split("\n"))
 
 
 def _line(text: str) -> str:
