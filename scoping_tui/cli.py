@@ -12,29 +12,29 @@ from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import __version__
+from scoping_tui.cli_support import (
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    valid_model,
+)
+from scoping_tui.cli_support import catalog_or_report as _catalog
+from scoping_tui.cli_support import counts as _counts
+from scoping_tui.cli_support import emit as _emit
+from scoping_tui.cli_support import emit_bytes as _emit_bytes
+from scoping_tui.cli_support import line as _line
+from scoping_tui.cli_support import load as _load
+from scoping_tui.cli_support import plural as _plural
+from scoping_tui.cli_support import printable as _printable
 from scoping_tui.engine.assessment import assess
-from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
-from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.export.reports import render_report
-from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
+from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
-from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
-from scoping_tui.model.validate import LoadResult, load_model
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-
-EXIT_CODES_HELP = """\
-exit codes:
-  0  clean
-  1  findings, or a gate failed (for validate: warnings with --strict)
-  2  unusable input (unreadable or invalid model) or a usage error
-"""
 
 COMMANDS = ("validate", "analyze", "check", "report", "diagram", "catalog", "schema", "new",
             "open", "serve")
@@ -357,60 +357,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _load(path: str, max_size: int | None, catalog: Catalog | None = None,
-          today: dt.date | None = None) -> LoadResult:
-    known = None
-    if catalog is not None:
-        known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    return load_model(Path(path), _display(path), checks=[scope_mismatches], max_bytes=max_size,
-                      catalog=known, today=today)
-
-
-def _display(path: str) -> str:
-    """The name a model goes by in messages and reports.
-
-    A file name that is not valid UTF-8 reaches Python with lone surrogates in it, which no
-    UTF-8 output can hold; they are shown as U+FFFD so every report stays valid UTF-8.
-    """
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _catalog(extra: Sequence[str]) -> Catalog | None:
-    """The catalog, or None after printing why it cannot be used."""
-    try:
-        return load_catalog(extra)
-    except CatalogError as exc:
-        for diagnostic in exc.diagnostics:
-            sys.stderr.write(_line(diagnostic.format()) + "\n")
-        sys.stderr.write("scoping-tui: the catalog has errors; nothing was analysed\n")
-        return None
-
-
 def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
     """Catalog and valid model, or None after reporting every problem on stderr."""
     catalog = _catalog(args.catalog)
     if catalog is None:
         return None
-    result = _load(args.file, args.max_size, catalog, args.as_of)
-    errors, _ = _counts(result.diagnostics)
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity is Severity.ERROR:
-            sys.stderr.write(_line(diagnostic.format()) + "\n")
-    if result.model is None or errors:
-        shown = _line(args.file)
-        sys.stderr.write(f"{shown}: invalid ({_plural(errors, 'error')}); fix these first "
-                         f"(`scoping-tui validate {shown}` lists warnings too)\n")
-        return None
-    return catalog, result.model
-
-
-def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    return errors, len(diagnostics) - errors
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    model = valid_model(args.file, args.max_size, catalog, args.as_of)
+    return None if model is None else (catalog, model)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -449,28 +402,6 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{_line(name)}: {verdict} ({_plural(errors, 'error')}, "
                   f"{_plural(warnings, 'warning')})\n")
     return worst
-
-
-def _printable(text: str) -> str:
-    """Keep terminal control characters from the model out of the terminal (lines kept)."""
-    return "\n".join(_line(line) for line in text.split("\n"))
-
-
-def _line(text: str) -> str:
-    """One printable line: file names and diagnostics cannot start a new line or send escapes."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
-
-
-def _emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
-    """Text to standard output, or to ``output`` (see ``_emit_bytes``)."""
-    if output is None:
-        out.write(text)
-        return EXIT_OK
-    # Text from the model is valid UTF-8; only a file name that is not (a lone surrogate from
-    # the command line) could fail here, and it is written as an escape instead.
-    return _emit_bytes(text.encode("utf-8", "backslashreplace"), output, model_file)
 
 
 def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -550,21 +481,6 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"{_line(args.file)}: no {fmt.upper()} diagram: {exc}\n")
         return EXIT_USAGE
     return _emit_bytes(image, args.output, args.file)
-
-
-def _emit_bytes(data: bytes, output: str, model_file: str) -> int:
-    """Write atomically, never over the model file; exit 2 with the reason when it fails."""
-    target = Path(output)
-    if target.exists() and target.resolve() == Path(model_file).resolve():
-        sys.stderr.write(f"{_line(output)}: that is the model file; refusing to write over it\n")
-        return EXIT_USAGE
-    try:
-        atomic_write_bytes(target, data)
-    except OSError as exc:
-        sys.stderr.write(f"{_line(output)}: cannot write: {exc.strerror or exc}\n")
-        return EXIT_USAGE
-    sys.stderr.write(f"wrote {_line(output)}\n")
-    return EXIT_OK
 
 
 def _explain(spec: str, catalog: Catalog, model: SystemModel, out: TextIO) -> int:

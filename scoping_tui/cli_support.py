@@ -1,0 +1,124 @@
+"""What every CLI command shares: exit codes, safe printing, loading, writing outputs.
+
+Kept apart from `cli.py` so each command module can use it without importing the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from scoping_tui.engine.catalog import Catalog, CatalogError, load_catalog
+from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.fileio import atomic_write_bytes
+from scoping_tui.model.diagnostics import Diagnostic, Severity
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.types import SystemModel
+from scoping_tui.model.validate import LoadResult, load_model
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  clean
+  1  findings, or a gate failed (for validate: warnings with --strict)
+  2  unusable input (unreadable or invalid model) or a usage error
+"""
+
+
+def load(path: str, max_size: int | None, catalog: Catalog | None = None,
+         today: dt.date | None = None) -> LoadResult:
+    known = None
+    if catalog is not None:
+        known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    return load_model(Path(path), display(path), checks=[scope_mismatches], max_bytes=max_size,
+                      catalog=known, today=today)
+
+
+def display(path: str) -> str:
+    """The name a model goes by in messages and reports.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates in it, which no
+    UTF-8 output can hold; they are shown as U+FFFD so every report stays valid UTF-8.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def catalog_or_report(extra: Sequence[str]) -> Catalog | None:
+    """The catalog, or None after printing why it cannot be used."""
+    try:
+        return load_catalog(extra)
+    except CatalogError as exc:
+        for diagnostic in exc.diagnostics:
+            sys.stderr.write(line(diagnostic.format()) + "\n")
+        sys.stderr.write("scoping-tui: the catalog has errors; nothing was analysed\n")
+        return None
+
+
+def valid_model(file: str, max_size: int | None, catalog: Catalog,
+                as_of: dt.date | None = None, err: TextIO | None = None) -> SystemModel | None:
+    """The valid model in ``file``, or None after reporting its errors on ``err`` (stderr)."""
+    err = err or sys.stderr
+    result = load(file, max_size, catalog, as_of)
+    errors, _ = counts(result.diagnostics)
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity is Severity.ERROR:
+            err.write(line(diagnostic.format()) + "\n")
+    if result.model is None or errors:
+        shown = line(file)
+        err.write(f"{shown}: invalid ({plural(errors, 'error')}); fix these first "
+                  f"(`scoping-tui validate {shown}` lists warnings too)\n")
+        return None
+    return result.model
+
+
+def counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    return errors, len(diagnostics) - errors
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def printable(text: str) -> str:
+    """Keep terminal control characters from the model out of the terminal (lines kept)."""
+    return "\n".join(line(part) for part in text.split("\n"))
+
+
+def line(text: str) -> str:
+    """One printable line: file names and diagnostics cannot start a new line or send escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+
+
+def emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
+    """Text to standard output, or to ``output`` (see ``emit_bytes``)."""
+    if output is None:
+        out.write(text)
+        return EXIT_OK
+    # Text from the model is valid UTF-8; only a file name that is not (a lone surrogate from
+    # the command line) could fail here, and it is written as an escape instead.
+    return emit_bytes(text.encode("utf-8", "backslashreplace"), output, model_file)
+
+
+def emit_bytes(data: bytes, output: str, model_file: str | Sequence[str]) -> int:
+    """Write atomically, never over a model file; exit 2 with the reason when it fails."""
+    target = Path(output)
+    protected = [model_file] if isinstance(model_file, str) else list(model_file)
+    if target.exists() and any(target.resolve() == Path(m).resolve() for m in protected):
+        sys.stderr.write(f"{line(output)}: that is the model file; refusing to write over it\n")
+        return EXIT_USAGE
+    try:
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        sys.stderr.write(f"{line(output)}: cannot write: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"wrote {line(output)}\n")
+    return EXIT_OK
