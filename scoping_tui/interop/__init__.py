@@ -1,0 +1,1 @@
+"""Reading threat models written by other tools."""

@@ -1,0 +1,108 @@
+"""Import a threat model from another tool: detect its format, convert, check, write YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.interop.common import ImportFailed, ModelBuilder, Note, Source, read_source
+from scoping_tui.interop.writer import render_yaml
+from scoping_tui.model.diagnostics import START, Diagnostic, Severity, has_errors
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.types import SystemModel
+from scoping_tui.model.validate import load_text
+
+FORMATS: dict[str, str] = {
+    "threagile": "scoping_tui.interop.threagile",
+    "pytm": "scoping_tui.interop.pytm",
+    "threat-dragon": "scoping_tui.interop.threat_dragon",
+    "threat-composer": "scoping_tui.interop.threat_composer",
+    "otm": "scoping_tui.interop.otm",
+}
+"""Format name → module with TITLE, detect(data) and convert(source, builder, catalog)."""
+
+
+class Converter(Protocol):
+    TITLE: str
+
+    def detect(self, data: Any) -> bool: ...
+
+    def convert(self, source: Source, out: ModelBuilder, catalog: Catalog) -> None: ...
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    format: str
+    text: str
+    """The model as YAML, with the import summary and per-element notes as comments."""
+    model: SystemModel
+    notes: tuple[Note, ...]
+
+
+def converter(name: str) -> Converter:
+    return cast(Converter, importlib.import_module(FORMATS[name]))
+
+
+def detect_format(source: Source) -> str | None:
+    for name in FORMATS:
+        if converter(name).detect(source.data):
+            return name
+    return None
+
+
+def import_file(path: Path, fmt: str | None = None, *, display: str | None = None,
+                max_bytes: int | None = None, catalog: Catalog | None = None,
+                as_of: dt.date | None = None) -> ImportResult:
+    """Convert the file at ``path``; ImportFailed with positions when it cannot be."""
+    source = read_source(path, display, max_bytes)
+    return import_source(source, fmt, catalog=catalog, as_of=as_of)
+
+
+def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | None = None,
+                  as_of: dt.date | None = None) -> ImportResult:
+    from scoping_tui.engine.assessment import assess
+
+    name = fmt or detect_format(source)
+    if name is None:
+        raise ImportFailed((Diagnostic(
+            source.file, START, Severity.ERROR,
+            "cannot tell which tool wrote this file; give --from "
+            + "|".join(FORMATS), "unknown-format"),))
+    catalog = catalog or load_catalog()
+    module = converter(name)
+    if not isinstance(source.data, dict):
+        raise source.fail((), f"a {module.TITLE} file holds an object at the top level")
+    builder = ModelBuilder(module.TITLE, source.file)
+    module.convert(source, builder, catalog)
+    model = _checked(builder, catalog)
+    if builder.candidate_risks:
+        found = {s.finding.id for s in assess(model, catalog, as_of=as_of).findings}
+        for risk in builder.candidate_risks:
+            if risk["finding"] in found:
+                builder.accepted_risks.append(risk)
+                builder.note("mapped", f"accepted risk {risk['finding']} kept from the source",
+                             risk["finding"].split("@", 1)[1])
+            else:
+                builder.note("human", f"the source accepts a risk the analysis does not find "
+                             f"as {risk['finding']}; re-accept it if it still applies")
+        builder.candidate_risks = []
+        model = _checked(builder, catalog)
+    return ImportResult(name, render_yaml(builder), model, tuple(builder.notes))
+
+
+def _checked(builder: ModelBuilder, catalog: Catalog) -> SystemModel:
+    """Validate what the converter built: a converter bug must not write an invalid model."""
+    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    result = load_text(render_yaml(builder), builder.source_file, catalog=known)
+    if result.model is None or has_errors(result.diagnostics):
+        problems = "; ".join(d.message for d in result.diagnostics
+                             if d.severity is Severity.ERROR)[:2000]
+        raise ImportFailed((Diagnostic(
+            builder.source_file, START, Severity.ERROR,
+            f"internal error: the converted model is not valid ({problems}); please report "
+            "this with the input file", "import-bug"),))
+    return result.model
