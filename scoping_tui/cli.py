@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scoping_tui import __version__
+from scoping_tui import __version__, cli_batch
 from scoping_tui.cli_support import (
     EXIT_CODES_HELP,
-    EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
     valid_model,
@@ -76,15 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check model files against the schema and for broken references",
         description="Check one or more model files: YAML syntax, the JSON Schema, unique ids, "
         "references, boundary cycles, and warnings for suspicious shapes. Every problem is "
-        "printed as FILE:LINE:COL: SEVERITY: MESSAGE.",
+        "printed as FILE:LINE:COL: SEVERITY: MESSAGE. " + MANY_FILES_HELP,
         epilog="examples:\n"
         "  scoping-tui validate threat-model.yaml\n"
+        "  scoping-tui validate 'models/**/*.yaml'\n"
         "  scoping-tui validate --strict --format json models/*.yaml\n\n"
-        "exit codes:\n  0  every file is valid (warnings allowed)\n"
+        "exit codes (the worst over all files):\n  0  every file is valid (warnings allowed)\n"
         "  1  only warnings, and --strict was given\n"
-        "  2  a file is unreadable or invalid\n",
+        "  2  a file is unreadable or invalid, or a pattern matches nothing\n",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="model files to check")
+    validate.add_argument("files", nargs="+", metavar="FILE",
+                          help="model files, folders or glob patterns")
     validate.add_argument("--format", choices=("text", "json"), default="text",
                           help="output format (default: text)")
     validate.add_argument("--strict", action="store_true",
@@ -93,48 +93,66 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also accept control and threat ids from this catalog file "
                           "(repeatable)")
     _add_max_size(validate)
+    _add_no_color(validate)
 
     analyze = sub.add_parser(
         "analyze", formatter_class=_formatter,
         help="scope, threats with reasons, and the controls each phase needs",
         description="Analyse a model: where it sits on both AWS scoping matrices and why, the "
         "threats that apply to each element with the facts that made them apply, and the "
-        "controls the phase requires, with what is missing.",
+        "controls the phase requires, with what is missing. " + MANY_FILES_HELP,
         epilog="examples:\n"
         "  scoping-tui analyze threat-model.yaml\n"
+        "  scoping-tui analyze 'models/**/*.yaml'\n"
         "  scoping-tui analyze threat-model.yaml --phase production --format markdown -o TM.md\n"
         "  scoping-tui analyze threat-model.yaml --explain ops-agent\n"
         "  scoping-tui analyze threat-model.yaml --explain LLM06-EXCESSIVE-AGENCY@ops-agent\n\n"
-        "exit codes:\n  0  analysed\n  2  unusable model, catalog or arguments\n",
+        "exit codes (the worst over all files):\n  0  analysed\n"
+        "  2  unusable model, catalog or arguments\n",
     )
-    analyze.add_argument("file", metavar="FILE", help="the model file")
+    analyze.add_argument("files", nargs="+", metavar="FILE",
+                         help="model files, folders or glob patterns")
     analyze.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                          help="output format (default: text)")
     analyze.add_argument("-o", "--output", metavar="OUT",
                          help="write to this file instead of standard output")
     analyze.add_argument("--explain", metavar="TARGET",
                          help="for one element (or THREAT@TARGET): every threat considered and "
-                         "why it did or did not apply")
+                         "why it did or did not apply (one file only)")
     _add_analysis_options(analyze)
+    _add_no_color(analyze)
 
     check = sub.add_parser(
         "check", formatter_class=_formatter,
         help="CI gate: fail on unresolved findings or missing required controls",
         description="Gate a model in CI. Fails when an unresolved (open or partially mitigated) "
         "finding is at or above --fail-on, or when a control the phase requires is not in "
-        "place. Accepted risks count as resolved until they expire.",
+        "place. Accepted risks count as resolved until they expire. With --baseline or "
+        "--git-ref only what is new fails: findings that were not unresolved in the older "
+        "version (matched by their stable ids, THREAT@element, so reordering the file changes "
+        "nothing) and controls that were not already missing. " + MANY_FILES_HELP,
         epilog="examples:\n"
         "  scoping-tui check threat-model.yaml\n"
-        "  scoping-tui check threat-model.yaml --fail-on critical --phase production\n\n"
-        "exit codes:\n  0  the gate passes\n  1  the gate fails (the reasons are printed)\n"
-        "  2  unusable model, catalog or arguments\n",
+        "  scoping-tui check threat-model.yaml --fail-on critical --phase production\n"
+        "  scoping-tui check threat-model.yaml --baseline old/threat-model.yaml\n"
+        "  scoping-tui check 'models/**/*.yaml' --git-ref origin/main\n\n"
+        "exit codes (the worst over all files):\n  0  the gate passes\n"
+        "  1  the gate fails (the reasons are printed)\n"
+        "  2  unusable model, baseline, catalog or arguments\n",
     )
-    check.add_argument("file", metavar="FILE", help="the model file")
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="model files, folders or glob patterns")
     check.add_argument("--fail-on", choices=("critical", "high", "medium", "low"),
                        default="high", help="lowest severity that fails the gate (default: high)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
+    check.add_argument("--baseline", metavar="OLD",
+                       help="an older version of the model: fail only on what is new since")
+    check.add_argument("--git-ref", metavar="REF",
+                       help="compare each file with its version at this git revision "
+                       "(a branch, tag or commit); a file absent there counts as all new")
     _add_analysis_options(check)
+    _add_no_color(check)
 
     report = sub.add_parser(
         "report", formatter_class=_formatter,
@@ -272,6 +290,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MANY_FILES_HELP = ("Several files, folders (searched for .yaml/.yml files) and glob patterns "
+                   "(quote them; ** crosses folders) run in parallel and end with a summary "
+                   "table.")
+
+
+def _add_no_color(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-color", action="store_true",
+                        help="no colours even on a terminal (NO_COLOR=1 does the same; colours "
+                        "are never written to files or pipes)")
+
+
 def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--phase", choices=PHASES, default=None,
                         help="lifecycle phase to analyse for (default: the model's system.phase)")
@@ -330,11 +359,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         if args.command == "validate":
-            return cmd_validate(args, sys.stdout)
+            return cli_batch.cmd_validate(args, sys.stdout)
         if args.command == "analyze":
-            return cmd_analyze(args, sys.stdout)
+            return cli_batch.cmd_analyze(args, sys.stdout)
         if args.command == "check":
-            return cmd_check(args, sys.stdout)
+            return cli_batch.cmd_check(args, sys.stdout)
         if args.command == "report":
             return cmd_report(args, sys.stdout)
         if args.command == "diagram":
@@ -364,62 +393,6 @@ def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
         return None
     model = valid_model(args.file, args.max_size, catalog, args.as_of)
     return None if model is None else (catalog, model)
-
-
-def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    catalog = _catalog(args.catalog)
-    if catalog is None:
-        return EXIT_USAGE
-    results = [(name, _load(name, args.max_size, catalog)) for name in args.files]
-    worst = EXIT_OK
-    for _, result in results:
-        errors, warnings = _counts(result.diagnostics)
-        if errors or result.model is None:
-            worst = EXIT_USAGE
-        elif warnings and args.strict:
-            worst = max(worst, EXIT_FINDINGS)
-    if args.format == "json":
-        payload = {
-            "version": 1,
-            "files": [
-                {
-                    "file": name,
-                    "valid": result.ok,
-                    "errors": _counts(result.diagnostics)[0],
-                    "warnings": _counts(result.diagnostics)[1],
-                    "diagnostics": [d.to_json() for d in result.diagnostics],
-                }
-                for name, result in results
-            ],
-        }
-        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return worst
-    for name, result in results:
-        for diagnostic in result.diagnostics:
-            out.write(_line(diagnostic.format()) + "\n")
-        errors, warnings = _counts(result.diagnostics)
-        verdict = "valid" if result.ok else "invalid"
-        out.write(f"{_line(name)}: {verdict} ({_plural(errors, 'error')}, "
-                  f"{_plural(warnings, 'warning')})\n")
-    return worst
-
-
-def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
-    from scoping_tui.export.json_report import render_json
-    from scoping_tui.export.markdown import render_markdown
-    from scoping_tui.export.text import render_text
-
-    loaded = _analysable(args)
-    if loaded is None:
-        return EXIT_USAGE
-    catalog, model = loaded
-    if args.explain:
-        return _explain(args.explain, catalog, model, out)
-    assessment = assess(model, catalog, args.phase, args.as_of)
-    renderers = {"text": render_text, "json": render_json, "markdown": render_markdown}
-    text = renderers[args.format](assessment)
-    return _emit(_printable(text) if args.format == "text" else text, args.output, args.file,
-                 out)
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -481,79 +454,6 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"{_line(args.file)}: no {fmt.upper()} diagram: {exc}\n")
         return EXIT_USAGE
     return _emit_bytes(image, args.output, args.file)
-
-
-def _explain(spec: str, catalog: Catalog, model: SystemModel, out: TextIO) -> int:
-    from scoping_tui.engine.threats import explain
-
-    threat_id, _, target = spec.rpartition("@")
-    if threat_id and threat_id not in catalog.threats:
-        sys.stderr.write(f"no threat in the catalog has the id {threat_id!r}"
-                         f"{did_you_mean(threat_id, catalog.threats)}\n")
-        return EXIT_USAGE
-    considered = explain(model, catalog, target, threat_id or None)
-    if not considered:
-        ids = [c.id for c in model.components] + [f.id for f in model.flows]
-        sys.stderr.write(f"no component, flow or boundary has the id {target!r}"
-                         f"{did_you_mean(target, ids)}\n")
-        return EXIT_USAGE
-    applies = [c for c in considered if c.applies]
-    out.write(_line(target) + _printable(f": {len(considered)} threats considered, "
-                                         f"{len(applies)} apply\n"))
-    for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
-        verdict = "applies     " if item.applies else "does not apply"
-        out.write(_printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
-        reasons = "; ".join(str(r) for r in item.reasons) or "no facts decided it"
-        label = "because" if item.applies else "since"
-        out.write(_printable(f"      {label}: {reasons}\n"))
-    return EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from scoping_tui.engine.threats import SEVERITIES
-
-    loaded = _analysable(args)
-    if loaded is None:
-        return EXIT_USAGE
-    catalog, model = loaded
-    assessment = assess(model, catalog, args.phase, args.as_of)
-    limit = SEVERITIES.index(args.fail_on)
-    failing = [s for s in assessment.findings
-               if s.unresolved and s.finding.severity_rank <= limit]
-    missing = assessment.missing()
-    passed = not failing and not missing
-    if args.format == "json":
-        payload = {
-            "version": 1,
-            "file": args.file,
-            "phase": assessment.phase,
-            "fail_on": args.fail_on,
-            "passed": passed,
-            "failing_findings": [
-                {"id": s.finding.id, "severity": s.finding.severity, "status": s.status,
-                 "line": s.finding.line} for s in failing],
-            "missing_controls": [
-                {"id": r.control.id, "phase": r.control.phase, "status": r.status,
-                 "targets": list(r.missing_on or r.targets)} for r in missing],
-        }
-        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return EXIT_OK if passed else EXIT_FINDINGS
-    for status in failing:
-        finding = status.finding
-        out.write(_printable(
-            f"{args.file}:{finding.line}:1: {finding.severity}: {finding.id} is "
-            f"{status.status}: {finding.threat.title}\n"))
-    for req in missing:
-        where = "the whole system" if req.targets == ("*",) else ", ".join(
-            req.missing_on or req.targets)
-        out.write(_printable(f"{args.file}: missing control {req.control.id} "
-                             f"({req.control.title}), required from {req.control.phase}, "
-                             f"{req.status} on {where}\n"))
-    verdict = "passed" if passed else "FAILED"
-    out.write(f"{_line(args.file)}: check {verdict} for phase {assessment.phase} "
-              f"(fail on {args.fail_on} and above): {_plural(len(failing), 'failing finding')}, "
-              f"{_plural(len(missing), 'missing control')}\n")
-    return EXIT_OK if passed else EXIT_FINDINGS
 
 
 def cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:

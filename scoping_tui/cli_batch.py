@@ -1,0 +1,449 @@
+"""`validate`, `analyze` and `check`: one model or many, in parallel, with a summary table.
+
+Each file is a job that returns its output as text (`batch.FileResult`); this process prints
+the results in the order the files were named, so output never interleaves and is the same
+from run to run. Standard output carries only the result (the report, or JSON); progress and
+the reasons a file could not be read go to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TextIO
+
+from scoping_tui import batch
+from scoping_tui.cli_support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    catalog_or_report,
+    counts,
+    emit,
+    emit_bytes,
+    line,
+    load,
+    plural,
+    printable,
+    valid_model,
+)
+from scoping_tui.engine.assessment import Assessment, assess
+from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.engine.controls import FindingStatus, Requirement
+from scoping_tui.model.diagnostics import Severity
+from scoping_tui.model.suggest import did_you_mean
+from scoping_tui.model.types import SystemModel
+from scoping_tui.term import Progress, Style, wants_colour
+
+Job = Callable[[argparse.Namespace, Catalog, str], batch.FileResult]
+
+
+def run_files(args: argparse.Namespace, job: Job, label: str, out: TextIO,
+              err: TextIO | None = None) -> list[batch.FileResult] | None:
+    """Expand the file arguments and run ``job`` on each; None after a usage error."""
+    err = err or sys.stderr
+    try:
+        files = batch.expand(args.files)
+    except batch.PatternError as exc:
+        err.write(line(str(exc)) + "\n")
+        return None
+    catalog = catalog_or_report(args.catalog)
+    if catalog is None:
+        return None
+    args.colour = wants_colour(out, args.no_color)
+    progress = Progress(err, len(files), label)
+    try:
+        results = batch.run(files, partial(_in_worker, job, args),
+                            on_done=lambda r: progress.advance(r.code != EXIT_OK))
+    finally:
+        progress.close()
+    return results
+
+
+def _in_worker(job: Job, args: argparse.Namespace, file: str) -> batch.FileResult:
+    # Only the arguments travel to a worker (the catalog holds compiled closures, which do not
+    # pickle); load_catalog is cached, and a forked worker inherits the parent's cache.
+    return job(args, load_catalog(args.catalog), file)
+
+
+def _worst(results: Sequence[batch.FileResult]) -> int:
+    return max((r.code for r in results), default=EXIT_OK)
+
+
+def _print_results(results: Sequence[batch.FileResult], out: TextIO, err: TextIO,
+                   headers: bool) -> None:
+    for result in results:
+        if result.err:
+            err.write(result.err)
+        if not result.out:
+            continue
+        if headers:
+            out.write(f"==> {line(result.file)} <==\n")
+        out.write(result.out)
+        if headers and not result.out.endswith("\n\n"):
+            out.write("\n")
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str], style: Style,
+          colour_of: Callable[[int, str], str] = lambda column, cell: "") -> str:
+    """A plain-text table with aligned columns; colours do not count towards widths."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def render(cells: Sequence[str], colour: Callable[[int, str], str]) -> str:
+        parts = []
+        for i, cell in enumerate(cells):
+            padded = cell.ljust(widths[i]) if i < len(cells) - 1 else cell
+            parts.append(style(padded, colour(i, cell)))
+        return "  ".join(parts).rstrip() + "\n"
+
+    text = render(header, lambda column, cell: "bold")
+    for row in rows:
+        text += render(row, colour_of)
+    return text
+
+
+def _result_colour(column: int, cell: str) -> str:
+    if column != 1:
+        return ""
+    return {"passed": "green", "valid": "green", "analysed": "green", "FAILED": "red",
+            "invalid": "red", "unusable": "red", "warnings": "yellow"}.get(cell, "")
+
+
+# validate
+
+
+def validate_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
+    result = load(file, args.max_size, catalog)
+    errors, warnings = counts(result.diagnostics)
+    code = EXIT_OK
+    if errors or result.model is None:
+        code = EXIT_USAGE
+    elif warnings and args.strict:
+        code = EXIT_FINDINGS
+    verdict = "valid" if result.ok else "invalid"
+    row: dict[str, object] = {"file": file, "valid": result.ok, "errors": errors,
+                              "warnings": warnings,
+                              "diagnostics": [d.to_json() for d in result.diagnostics]}
+    if args.format == "json":
+        return batch.FileResult(file, code, row=row)
+    style = Style(args.colour)
+    text = ""
+    for diagnostic in result.diagnostics:
+        formatted = line(diagnostic.format())
+        sev = str(diagnostic.severity)
+        text += formatted.replace(f": {sev}: ", f": {style.severity(sev, sev)}: ", 1) + "\n"
+    text += (f"{line(file)}: {style(verdict, 'green' if result.ok else 'red')} "
+             f"({plural(errors, 'error')}, {plural(warnings, 'warning')})\n")
+    return batch.FileResult(file, code, out=text, row=row)
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    results = run_files(args, validate_job, "models validated", out)
+    if results is None:
+        return EXIT_USAGE
+    if args.format == "json":
+        payload = {"version": 1, "files": [r.row for r in results]}
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return _worst(results)
+    for result in results:
+        out.write(result.out)
+    if len(results) > 1:
+        style = Style(args.colour)
+        rows = [[line(r.file), "valid" if r.row["valid"] else "invalid",
+                 str(r.row["errors"]), str(r.row["warnings"])] for r in results]
+        out.write("\n" + table(rows, ["file", "result", "errors", "warnings"], style,
+                               _result_colour))
+        invalid = sum(1 for r in results if not r.row["valid"])
+        out.write(f"{plural(len(results), 'model')}: {len(results) - invalid} valid, "
+                  f"{invalid} invalid\n")
+    return _worst(results)
+
+
+# analyze
+
+
+def _model(args: argparse.Namespace, catalog: Catalog, file: str,
+           err: TextIO) -> SystemModel | None:
+    return valid_model(file, args.max_size, catalog, args.as_of, err=err)
+
+
+def _unusable(file: str, err: str) -> batch.FileResult:
+    return batch.FileResult(file, EXIT_USAGE, err=err, row={"file": file, "result": "unusable"})
+
+
+def analyze_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
+    from scoping_tui.export.json_report import render_json
+    from scoping_tui.export.markdown import render_markdown
+    from scoping_tui.export.text import render_text
+
+    err = io.StringIO()
+    model = _model(args, catalog, file, err)
+    if model is None:
+        return _unusable(file, err.getvalue())
+    assessment = assess(model, catalog, args.phase, args.as_of)
+    renderers = {"text": render_text, "json": render_json, "markdown": render_markdown}
+    text = renderers[args.format](assessment)
+    if args.format == "text":
+        text = printable(text)
+    tally = assessment.counts()
+    row: dict[str, object] = {
+        "file": file, "result": "analysed", "phase": assessment.phase,
+        "generative": assessment.generative.value, "agentic": assessment.agentic.value,
+        **tally, "missing": len(assessment.missing())}
+    return batch.FileResult(file, EXIT_OK, out=text, row=row)
+
+
+def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
+    if args.explain:
+        return _analyze_explain(args, out)
+    results = run_files(args, analyze_job, "models analysed", out)
+    if results is None:
+        return EXIT_USAGE
+    worst = _worst(results)
+    if len(results) == 1:
+        sys.stderr.write(results[0].err)
+        if results[0].code != EXIT_OK:
+            return worst
+        return max(worst, emit(results[0].out, args.output, results[0].file, out))
+    buffer = io.StringIO()
+    if args.format == "json":
+        files = [{"file": r.file, "report": json.loads(r.out) if r.out else None}
+                 for r in results]
+        for result in results:
+            sys.stderr.write(result.err)
+        buffer.write(json.dumps({"version": 1, "files": files}, indent=2,
+                                ensure_ascii=False) + "\n")
+    else:
+        _print_results(results, buffer, sys.stderr, headers=True)
+        if args.format == "text":
+            buffer.write(_analyze_table(results, Style(args.colour and args.output is None)))
+    if args.output:
+        return max(worst, emit_to(buffer.getvalue(), args.output, [r.file for r in results]))
+    out.write(buffer.getvalue())
+    return worst
+
+
+def _analyze_table(results: Sequence[batch.FileResult], style: Style) -> str:
+    header = ["file", "result", "phase", "gen", "agentic", "critical", "high", "medium", "low",
+              "missing controls"]
+    rows = []
+    for r in results:
+        if r.code == EXIT_USAGE:
+            rows.append([line(r.file), "unusable", *["-"] * 8])
+            continue
+        rows.append([line(r.file), "analysed", str(r.row["phase"]), str(r.row["generative"]),
+                     str(r.row["agentic"]), *(str(r.row[s]) for s in
+                                              ("critical", "high", "medium", "low")),
+                     str(r.row["missing"])])
+
+    def colour(column: int, cell: str) -> str:
+        if column in (5, 6) and cell not in ("0", "-"):
+            return "red"
+        return _result_colour(column, cell)
+
+    unusable = sum(1 for r in results if r.code == EXIT_USAGE)
+    return ("\n" + table(rows, header, style, colour)
+            + f"{plural(len(results), 'model')}: {len(results) - unusable} analysed, "
+            f"{unusable} unusable\n")
+
+
+def _analyze_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.engine.threats import explain
+
+    if len(args.files) != 1:
+        sys.stderr.write("--explain works on one model file at a time\n")
+        return EXIT_USAGE
+    catalog = catalog_or_report(args.catalog)
+    if catalog is None:
+        return EXIT_USAGE
+    model = valid_model(args.files[0], args.max_size, catalog, args.as_of)
+    if model is None:
+        return EXIT_USAGE
+    spec: str = args.explain
+    threat_id, _, target = spec.rpartition("@")
+    if threat_id and threat_id not in catalog.threats:
+        sys.stderr.write(f"no threat in the catalog has the id {threat_id!r}"
+                         f"{did_you_mean(threat_id, catalog.threats)}\n")
+        return EXIT_USAGE
+    considered = explain(model, catalog, target, threat_id or None)
+    if not considered:
+        ids = [c.id for c in model.components] + [f.id for f in model.flows]
+        sys.stderr.write(f"no component, flow or boundary has the id {target!r}"
+                         f"{did_you_mean(target, ids)}\n")
+        return EXIT_USAGE
+    applies = [c for c in considered if c.applies]
+    out.write(line(target) + printable(f": {len(considered)} threats considered, "
+                                       f"{len(applies)} apply\n"))
+    for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
+        verdict = "applies     " if item.applies else "does not apply"
+        out.write(printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
+        reasons = "; ".join(str(r) for r in item.reasons) or "no facts decided it"
+        label = "because" if item.applies else "since"
+        out.write(printable(f"      {label}: {reasons}\n"))
+    return EXIT_OK
+
+
+# check
+
+
+def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
+              err: TextIO) -> tuple[bool, Assessment | None]:
+    """(usable, the baseline's assessment or None when there is no baseline)."""
+    if args.baseline:
+        model = valid_model(args.baseline, args.max_size, catalog, args.as_of, err=err)
+        if model is None:
+            return False, None
+        return True, assess(model, catalog, args.phase, args.as_of)
+    if not args.git_ref:
+        return True, None
+    from scoping_tui.gitrev import GitError, read_at_revision
+    from scoping_tui.model.validate import load_text
+
+    try:
+        text = read_at_revision(Path(file), args.git_ref, args.max_size)
+    except GitError as exc:
+        if exc.missing_file:
+            # A model added after the baseline revision: every finding in it is new.
+            err.write(f"{line(file)}: not in {line(args.git_ref)}; every finding counts "
+                      "as new\n")
+            return True, None
+        err.write(f"{line(file)}: {line(str(exc))}\n")
+        return False, None
+    shown = f"{file}@{args.git_ref}"
+    result = load_text(text, shown)
+    if result.model is None or counts(result.diagnostics)[0]:
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity is Severity.ERROR:
+                err.write(line(diagnostic.format()) + "\n")
+        err.write(f"{line(shown)}: the baseline is invalid; fix it or choose another "
+                  "--git-ref\n")
+        return False, None
+    return True, assess(result.model, catalog, args.phase, args.as_of)
+
+
+def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
+         compare: bool) -> tuple[list[FindingStatus], list[Requirement]]:
+    """The findings and missing controls that fail the gate; with a baseline, only the new."""
+    from scoping_tui.engine.threats import SEVERITIES
+
+    limit = SEVERITIES.index(fail_on)
+    failing = [s for s in assessment.findings
+               if s.unresolved and s.finding.severity_rank <= limit]
+    missing = assessment.missing()
+    if not compare:
+        return failing, missing
+    old_findings = set() if baseline is None else {
+        s.finding.id for s in baseline.findings if s.unresolved}
+    old_missing = set() if baseline is None else {
+        r.control.id for r in baseline.missing(assessment.phase)}
+    return ([s for s in failing if s.finding.id not in old_findings],
+            [r for r in missing if r.control.id not in old_missing])
+
+
+def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
+    err = io.StringIO()
+    model = _model(args, catalog, file, err)
+    if model is None:
+        return _unusable(file, err.getvalue())
+    assessment = assess(model, catalog, args.phase, args.as_of)
+    compare = bool(args.baseline or args.git_ref)
+    usable, baseline = _baseline(args, catalog, file, err)
+    if not usable:
+        return _unusable(file, err.getvalue())
+    failing, missing = gate(assessment, args.fail_on, baseline, compare)
+    passed = not failing and not missing
+    payload: dict[str, object] = {
+        "version": 1,
+        "file": file,
+        "phase": assessment.phase,
+        "fail_on": args.fail_on,
+        "baseline": args.baseline or (f"{file}@{args.git_ref}" if args.git_ref else None),
+        "passed": passed,
+        "failing_findings": [
+            {"id": s.finding.id, "severity": s.finding.severity, "status": s.status,
+             "line": s.finding.line} for s in failing],
+        "missing_controls": [
+            {"id": r.control.id, "phase": r.control.phase, "status": r.status,
+             "targets": list(r.missing_on or r.targets)} for r in missing],
+    }
+    code = EXIT_OK if passed else EXIT_FINDINGS
+    row: dict[str, object] = {"file": file, "result": "passed" if passed else "FAILED",
+           "failing": len(failing), "missing": len(missing), "payload": payload}
+    if args.format == "json":
+        return batch.FileResult(file, code, err=err.getvalue(), row=row)
+    style = Style(args.colour)
+    new = "new " if compare else ""
+    text = ""
+    for status in failing:
+        finding = status.finding
+        text += printable(
+            f"{file}:{finding.line}:1: {style.severity(finding.severity, finding.severity)}: "
+            f"{new}{finding.id} is {status.status}: {finding.threat.title}\n")
+    for req in missing:
+        where = "the whole system" if req.targets == ("*",) else ", ".join(
+            req.missing_on or req.targets)
+        text += printable(f"{file}: {new}missing control {req.control.id} "
+                          f"({req.control.title}), required from {req.control.phase}, "
+                          f"{req.status} on {where}\n")
+    verdict = style("passed", "green") if passed else style("FAILED", "bold-red")
+    against = f" against {line(str(payload['baseline']))}" if compare else ""
+    text += (f"{line(file)}: check {verdict} for phase {assessment.phase} "
+             f"(fail on {args.fail_on} and above{against}): "
+             f"{plural(len(failing), new + 'failing finding')}, "
+             f"{plural(len(missing), new + 'missing control')}\n")
+    return batch.FileResult(file, code, out=text, err=err.getvalue(), row=row)
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.baseline and args.git_ref:
+        sys.stderr.write("give --baseline OLD or --git-ref REF, not both\n")
+        return EXIT_USAGE
+    if args.baseline and len(args.files) != 1:
+        sys.stderr.write("--baseline compares one model file with one older version; for "
+                         "many files use --git-ref REF\n")
+        return EXIT_USAGE
+    results = run_files(args, check_job, "models checked", out)
+    if results is None:
+        return EXIT_USAGE
+    for result in results:
+        sys.stderr.write(result.err)
+    if args.format == "json":
+        payloads = [r.row.get("payload", {"file": r.file, "passed": False, "unusable": True})
+                    for r in results]
+        payload = payloads[0] if len(payloads) == 1 else {
+            "version": 1, "passed": _worst(results) == EXIT_OK, "files": payloads}
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return _worst(results)
+    for result in results:
+        out.write(result.out)
+    if len(results) > 1:
+        out.write(_check_table(results, Style(args.colour)))
+    return _worst(results)
+
+
+def _check_table(results: Sequence[batch.FileResult], style: Style) -> str:
+    rows = []
+    for r in results:
+        if r.code == EXIT_USAGE:
+            rows.append([line(r.file), "unusable", "-", "-"])
+        else:
+            rows.append([line(r.file), str(r.row["result"]), str(r.row["failing"]),
+                         str(r.row["missing"])])
+    tally = {"passed": 0, "FAILED": 0, "unusable": 0}
+    for row in rows:
+        tally[row[1]] += 1
+    return ("\n" + table(rows, ["file", "result", "failing findings", "missing controls"],
+                         style, _result_colour)
+            + f"{plural(len(results), 'model')}: {tally['passed']} passed, "
+            f"{tally['FAILED']} failed, {tally['unusable']} unusable\n")
+
+
+def emit_to(data: str, output: str, files: Sequence[str]) -> int:
+    """Write ``data`` to ``output`` unless it is one of the model files."""
+    return emit_bytes(data.encode("utf-8", "backslashreplace"), output, list(files))
+
