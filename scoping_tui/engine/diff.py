@@ -469,7 +469,8 @@ class AssessmentDiff:
     """In both, neither introduced nor resolved, with another severity or status."""
     now_missing: tuple[ControlChange, ...]
     now_done: tuple[ControlChange, ...]
-    """Now in place where they were not (on ``where``)."""
+    """Now in place where they were not (on ``where``), or newly required and already in
+    place."""
     no_longer_required: tuple[ControlChange, ...]
     readiness: tuple[ReadinessChange, ...]
     """One per phase, prototype first, changed or not."""
@@ -557,7 +558,7 @@ def _controls(old: Assessment, new: Assessment, phase: str, renames: Mapping[str
                 missing.append(ControlChange(req.control, was, req, newly))
             elif fixed := tuple(sorted(was_missing - set(req.missing_on))):
                 done.append(ControlChange(req.control, was, req, fixed))
-        elif was is not None and not was.done:
+        elif was is None or not was.done:  # now in place, or newly needed and already there
             done.append(ControlChange(req.control, was, req, req.targets))
     for control_id, was in sorted(before.items()):
         if control_id not in after:

@@ -1,0 +1,179 @@
+"""`scoping-tui diff`: what a change does to the threat picture, for a reviewer or a CI job."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from scoping_tui.cli_support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    catalog_or_report,
+    counts,
+    emit_bytes,
+    line,
+    plural,
+    printable,
+    valid_model,
+)
+from scoping_tui.engine.catalog import PHASES, Catalog
+from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.gitrev import GitError, display_name, read_at_revision
+from scoping_tui.model.diagnostics import Severity
+from scoping_tui.model.load import max_bytes_from_env
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.types import SystemModel
+from scoping_tui.model.validate import load_text
+
+FORMATS = ("text", "markdown", "json")
+
+DESCRIPTION = """\
+Show what a change does to the threat picture: the model's elements that were added, removed,
+renamed or changed (field by field), how the scope moved, the findings the change introduces and
+resolves, the controls it makes missing or puts in place, and readiness per phase before and
+after. Both versions are analysed for the same phase (the new model's, unless --phase).
+
+Compare two files (OLD NEW), or one file with itself at a git revision (FILE --git-ref REF:
+the old side is FILE as committed at REF, the new side is FILE in the working tree). Renamed
+elements are recognised, and a rename alone introduces and resolves nothing.\
+"""
+
+EPILOG = """\
+examples:
+  scoping-tui diff old.yaml new.yaml
+  scoping-tui diff threat-model.yaml --git-ref origin/main
+  scoping-tui diff threat-model.yaml --git-ref HEAD~3 --format markdown -o diff.md
+  scoping-tui diff threat-model.yaml --git-ref main --fail-on critical --format json
+
+exit codes:
+  0  the change introduces no unresolved finding at or above --fail-on
+  1  it does: a new or reopened unresolved finding, or one whose severity rose, at or above
+     --fail-on (listed at the end of the report)
+  2  unusable input: a missing or invalid model on either side (diagnostics on stderr, the
+     git side named FILE@REF), an unknown or refused revision, no git repository, or a usage
+     error
+"""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of bytes")
+    return value
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `diff` subcommand to the CLI's subparsers."""
+    parser = sub.add_parser(
+        "diff", formatter_class=_formatter,
+        help="what a change does to the threat picture (two files, or a file against git)",
+        description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="OLD NEW, or with --git-ref the one FILE to compare with itself")
+    parser.add_argument("--git-ref", metavar="REF", default=None,
+                        help="compare FILE as committed at this git revision (branch, tag or "
+                        "commit) with FILE in the working tree")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text for a terminal, markdown for a pull-request comment, or json "
+                        "(schemas/diff.schema.json); default: text")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="write to this file instead of standard output (never over either "
+                        "model)")
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
+                        help="lowest severity of a new unresolved finding that makes the exit "
+                        "status 1 (default: high)")
+    parser.add_argument("--phase", choices=PHASES, default=None,
+                        help="lifecycle phase to analyse both versions for (default: the new "
+                        "model's system.phase)")
+    parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                        help="extend the built-in catalog with this file (repeatable)")
+    parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date acceptances are judged against (default: today), for "
+                        "reproducible runs")
+    parser.add_argument("--max-size", type=_byte_count, default=None, metavar="BYTES",
+                        help=f"largest model file to read, on either side (default: "
+                        f"{max_bytes_from_env()}, or $SCOPING_TUI_MAX_BYTES)")
+
+
+def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,
+               ) -> SystemModel | None:
+    """The model in ``file`` as committed at ``ref``, or None after saying why on stderr."""
+    name = display_name(file, ref)
+    try:
+        text = read_at_revision(Path(file), ref, args.max_size)
+    except GitError as exc:
+        sys.stderr.write(f"scoping-tui diff: {line(str(exc))}\n")
+        return None
+    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    result = load_text(text, name, catalog=known, checks=[scope_mismatches], today=args.as_of)
+    errors, _ = counts(result.diagnostics)
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity is Severity.ERROR:
+            sys.stderr.write(line(diagnostic.format()) + "\n")
+    if result.model is None or errors:
+        sys.stderr.write(f"{line(name)}: invalid ({plural(errors, 'error')}); the old version "
+                         "cannot be compared\n")
+        return None
+    return result.model
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from scoping_tui.engine.diff import diff
+    from scoping_tui.export.diff_report import (
+        render_diff_json,
+        render_diff_markdown,
+        render_diff_text,
+    )
+
+    files: list[str] = args.files
+    if args.git_ref is not None and len(files) != 1:
+        sys.stderr.write("scoping-tui diff: with --git-ref give one FILE (it is compared with "
+                         "itself at that revision)\n")
+        return EXIT_USAGE
+    if args.git_ref is None and len(files) != 2:
+        sys.stderr.write("scoping-tui diff: give OLD and NEW files, or one FILE and "
+                         "--git-ref REF\n")
+        return EXIT_USAGE
+    catalog = catalog_or_report(args.catalog)
+    if catalog is None:
+        return EXIT_USAGE
+    new_file = files[-1]
+    if args.git_ref is not None:
+        old = _git_model(new_file, args.git_ref, args, catalog)
+    else:
+        old = valid_model(files[0], args.max_size, catalog, args.as_of)
+    new = valid_model(new_file, args.max_size, catalog, args.as_of)
+    if old is None or new is None:
+        return EXIT_USAGE
+    report = diff(old, new, catalog, args.phase, args.as_of, fail_on=args.fail_on)
+    renderers = {"text": render_diff_text, "markdown": render_diff_markdown,
+                 "json": render_diff_json}
+    text = renderers[args.format](report)
+    if args.format == "text":
+        text = printable(text)
+    if args.output is None:
+        out.write(text)
+    else:
+        written = emit_bytes(text.encode("utf-8", "backslashreplace"), args.output, files)
+        if written != EXIT_OK:
+            return written
+    return EXIT_FINDINGS if report.failing else EXIT_OK

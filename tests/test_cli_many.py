@@ -1,0 +1,248 @@
+"""Many models in one run, baselines, and quiet terminal output, as CI and a terminal see them."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from tests.conftest import ROOT
+
+AS_OF = "2026-11-28"
+SAMPLES = ROOT / "samples"
+CHAT = SAMPLES / "public-chat-assistant.yaml"
+
+
+def run(*args: str, env: dict[str, str] | None = None,
+        cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scoping_tui", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def run_on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run with stdout and stderr on a pseudo-terminal; returns the exit code and the bytes
+    the terminal received."""
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "scoping_tui", *args], stdin=subprocess.DEVNULL,
+                            stdout=secondary, stderr=secondary, cwd=ROOT,
+                            env={**os.environ, "TERM": "xterm-256color", **(env or {})})
+    os.close(secondary)
+    received = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 120)
+        if not ready:
+            proc.kill()
+            break
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(main)
+    return proc.wait(timeout=120), received.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 generated models in two folders, plus one invalid file."""
+    root = tmp_path_factory.mktemp("fleet")
+    for number in range(200):
+        folder = root / ("team-a" if number % 2 else "team-b") / "models"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{number:03}.yaml").write_text(generate(10 + number % 25, seed=number),
+                                                   encoding="utf-8")
+    (root / "team-b" / "models" / "broken.yaml").write_text("version: 1\nsystem: [\n",
+                                                            encoding="utf-8")
+    return root
+
+
+def table_rows(stdout: str) -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    lines = stdout.splitlines()
+    start = max(i for i, text in enumerate(lines) if text.startswith("file "))
+    for text in lines[start + 1:]:
+        cells = text.split()
+        if len(cells) > 1 and cells[0].endswith((".yaml", ".yml")):
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_check_over_two_hundred_models_ends_with_a_summary_and_the_worst_exit_code(
+        fleet: Path) -> None:
+    result = run("check", str(fleet / "**" / "*.yaml"), "--as-of", AS_OF, "--fail-on",
+                 "critical")
+    assert result.returncode == 2, "one invalid model makes the whole run unusable (exit 2)"
+    rows = table_rows(result.stdout)
+    assert len(rows) == 201
+    broken = str(fleet / "team-b" / "models" / "broken.yaml")
+    assert rows[broken] == ["unusable", "-", "-"]
+    assert "broken.yaml:3:1: error:" in result.stderr
+    verdicts = [cells[0] for name, cells in rows.items() if name != broken]
+    assert set(verdicts) <= {"passed", "FAILED"}
+    passed, failed = verdicts.count("passed"), verdicts.count("FAILED")
+    assert result.stdout.rstrip().endswith(
+        f"201 models: {passed} passed, {failed} failed, 1 unusable")
+    # each model's reasons come before the table, grouped per file in the order named
+    order = [line.split(": check ")[0] for line in result.stdout.splitlines()
+             if ": check " in line]
+    assert order == sorted(order) and len(order) == 200
+    # the table agrees with each file's own verdict line
+    for name, cells in rows.items():
+        if name != broken:
+            own = next(line for line in result.stdout.splitlines()
+                       if line.startswith(f"{name}: check "))
+            assert ("passed" in own) == (cells[0] == "passed")
+
+
+def test_validate_a_folder_and_json_stays_pure(fleet: Path) -> None:
+    result = run("validate", str(fleet / "team-a"), "--format", "json")
+    assert result.returncode == 0
+    payload = json.loads(result.stdout)
+    assert len(payload["files"]) == 100 and all(f["valid"] for f in payload["files"])
+    assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
+
+    both = run("check", str(fleet / "team-a"), str(CHAT), "--format", "json", "--as-of", AS_OF)
+    payload = json.loads(both.stdout)
+    assert [f["file"] for f in payload["files"]][-1] == str(CHAT)
+    assert payload["passed"] is False and both.returncode == 1
+
+
+def test_exit_code_is_the_worst_of_the_files(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.yaml"
+    clean.write_text("version: 1\nsystem:\n  name: Static site\ncomponents:\n"
+                     "  - id: page\n    name: Page\n    type: service\ncontrols:\n" + "".join(
+                         f"  - control: {c}\n    status: implemented\n" for c in (
+                             "ASSESS-BASELINE-REVIEW", "ASSESS-THREAT-MODEL",
+                             "IR-FEATURE-DISABLE", "IR-NAMED-OWNER")), encoding="utf-8")
+    assert run("check", str(clean), str(clean), "--as-of", AS_OF).returncode == 0
+    assert run("check", str(clean), str(CHAT), "--as-of", AS_OF).returncode == 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\n", encoding="utf-8")
+    mixed = run("check", str(clean), str(CHAT), str(bad), "--as-of", AS_OF)
+    assert mixed.returncode == 2
+    assert table_rows(mixed.stdout)[str(bad)][0] == "unusable"
+
+
+def test_patterns_expand_once_each_and_a_pattern_matching_nothing_is_an_error(
+        tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    for name in ("a.yaml", "x/b.yml", "x/notes.txt"):
+        (tmp_path / name).write_text(CHAT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("validate", "**/*.y*ml", "a.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert table_rows(result.stdout).keys() == {"a.yaml", "x/b.yml"}
+    assert "2 models: 2 valid, 0 invalid" in result.stdout
+    nothing = run("validate", "missing/**/*.yaml", cwd=tmp_path)
+    assert nothing.returncode == 2
+    assert "missing/**/*.yaml: no file matches this pattern" in nothing.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("analyze", str(empty)).returncode == 2
+
+
+def test_analyze_many_writes_one_report_per_model_and_json_as_one_document(
+        tmp_path: Path) -> None:
+    ops = SAMPLES / "ops-agent.yaml"
+    text = run("analyze", str(CHAT), str(ops), "--as-of", AS_OF)
+    assert text.returncode == 0
+    assert f"==> {CHAT} <==" in text.stdout and f"==> {ops} <==" in text.stdout
+    assert table_rows(text.stdout)[str(ops)][:4] == ["analysed", "production", "3", "3"]
+    out = tmp_path / "all.json"
+    assert run("analyze", str(CHAT), str(ops), "--format", "json", "-o", str(out),
+               "--as-of", AS_OF).returncode == 0
+    reports = json.loads(out.read_text(encoding="utf-8"))["files"]
+    assert [r["file"] for r in reports] == [str(CHAT), str(ops)]
+    assert all(r["report"]["findings"] for r in reports)
+    assert run("analyze", str(CHAT), str(ops), "--explain", "browser").returncode == 2
+
+
+def test_colour_and_progress_only_on_a_terminal(fleet: Path) -> None:
+    pattern = str(fleet / "team-a" / "**" / "*.yaml")
+    code, screen = run_on_terminal("validate", pattern)
+    assert code == 0
+    assert "\x1b[32mvalid" in screen, "verdicts are coloured on a terminal"
+    assert "█" in screen and "models validated" in screen, "a progress bar on a terminal"
+
+    for env, args in (({"NO_COLOR": "1"}, ()), ({}, ("--no-color",))):
+        code, screen = run_on_terminal("validate", pattern, *args, env=env)
+        assert code == 0 and "\x1b[32m" not in screen and "\x1b[1m" not in screen
+
+    piped = run("validate", pattern)
+    assert "\x1b" not in piped.stdout and "\x1b" not in piped.stderr
+    assert "█" not in piped.stderr, "no progress bar in logs"
+
+
+def chat_with_unencrypted_prompts(tmp_path: Path, reorder: bool = False) -> Path:
+    text = CHAT.read_text(encoding="utf-8")
+    start = text.index("  - id: gateway-to-assistant")
+    at = text.index("encrypted: true", start)
+    text = text[:at] + "encrypted: false" + text[at + len("encrypted: true"):]
+    if reorder:
+        flows_at = text.index("\nflows:\n") + len("\nflows:\n")
+        end = text.index("\n\n", text.index("  - id: staff-types-prompt")) + 2
+        moved = text[flows_at:end]
+        rest = text[end:]
+        next_section = rest.find("\ncontrols:")
+        next_section = len(rest) if next_section < 0 else next_section
+        text = text[:flows_at] + rest[:next_section].rstrip("\n") + "\n\n" + moved.rstrip(
+            "\n") + "\n" + rest[next_section:]
+    path = tmp_path / "chat.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_baseline_fails_only_on_what_the_change_made_worse(tmp_path: Path) -> None:
+    plain = run("check", str(CHAT), "--fail-on", "medium", "--as-of", AS_OF)
+    assert plain.returncode == 1 and "failing finding" in plain.stdout
+    same = run("check", str(CHAT), "--baseline", str(CHAT), "--fail-on", "medium",
+               "--as-of", AS_OF)
+    assert same.returncode == 0, "nothing is new against itself, though findings exist"
+
+    changed = chat_with_unencrypted_prompts(tmp_path)
+    result = run("check", str(changed), "--baseline", str(CHAT), "--fail-on", "medium",
+                 "--as-of", AS_OF)
+    assert result.returncode == 1
+    failing = [line for line in result.stdout.splitlines() if ": medium: new " in line]
+    assert len(failing) == 1 and "STRIDE-FLOW-UNENCRYPTED@gateway-to-assistant" in failing[0]
+    assert "1 new failing finding, 0 new missing controls" in result.stdout
+    as_json = json.loads(run("check", str(changed), "--baseline", str(CHAT), "--fail-on",
+                             "medium", "--format", "json", "--as-of", AS_OF).stdout)
+    assert [f["id"] for f in as_json["failing_findings"]] == [
+        "STRIDE-FLOW-UNENCRYPTED@gateway-to-assistant"]
+    assert as_json["baseline"] == str(CHAT)
+    # high and above: the new finding is medium, so the gate passes
+    assert run("check", str(changed), "--baseline", str(CHAT), "--as-of",
+               AS_OF).returncode == 0
+
+
+def test_baseline_survives_reordering_the_file(tmp_path: Path) -> None:
+    base = chat_with_unencrypted_prompts(tmp_path)
+    moved_dir = tmp_path / "moved"
+    moved_dir.mkdir()
+    moved = chat_with_unencrypted_prompts(moved_dir, reorder=True)
+    assert moved.read_text(encoding="utf-8") != base.read_text(encoding="utf-8")
+    result = run("check", str(moved), "--baseline", str(base), "--fail-on", "low",
+                 "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout
+
+
+def test_baseline_errors_are_usage_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "old.yaml"
+    broken.write_text("version: 1\nsystem: {name: x}\ncomponents: 3\n", encoding="utf-8")
+    result = run("check", str(CHAT), "--baseline", str(broken))
+    assert result.returncode == 2 and "old.yaml:3:" in result.stderr
+    assert "Traceback" not in result.stderr
+    both = run("check", str(CHAT), "--baseline", str(CHAT), "--git-ref", "HEAD")
+    assert both.returncode == 2
+    many = run("check", str(CHAT), str(CHAT), "--baseline", str(CHAT))
+    assert many.returncode == 2 and "--git-ref" in many.stderr
