@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scoping_tui import __version__, cli_batch
+from scoping_tui import __version__, cli_batch, cli_import
 from scoping_tui.cli_support import (
     EXIT_CODES_HELP,
     EXIT_OK,
     EXIT_USAGE,
     valid_model,
 )
+from scoping_tui.cli_support import add_max_size as _add_max_size
 from scoping_tui.cli_support import catalog_or_report as _catalog
 from scoping_tui.cli_support import counts as _counts
 from scoping_tui.cli_support import emit as _emit
@@ -30,12 +31,11 @@ from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.export.reports import render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
-from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
 
-COMMANDS = ("validate", "analyze", "check", "report", "diagram", "catalog", "schema", "new",
-            "open", "serve")
+COMMANDS = ("validate", "analyze", "check", "diff", "report", "diagram", "import", "catalog",
+            "schema", "new", "open", "serve")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 REPORT_EXTENSIONS = {"md": "md", "markdown": "md", "html": "html", "htm": "html",
                      "json": "json", "sarif": "sarif", "csv": "csv"}
@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "(a branch, tag or commit); a file absent there counts as all new")
     _add_analysis_options(check)
     _add_no_color(check)
+
+    cli_import.register(sub, _formatter)
 
     report = sub.add_parser(
         "report", formatter_class=_formatter,
@@ -319,22 +321,6 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _byte_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of bytes")
-    return value
-
-
-def _add_max_size(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-size", type=_byte_count, default=None, metavar="BYTES",
-                        help=f"largest model file to read (default: {max_bytes_from_env()}, "
-                        "or $SCOPING_TUI_MAX_BYTES)")
-
-
 def _never_fail_to_print() -> None:
     """Print what the terminal cannot show as escapes instead of dying with a traceback.
 
@@ -364,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_batch.cmd_analyze(args, sys.stdout)
         if args.command == "check":
             return cli_batch.cmd_check(args, sys.stdout)
+        if args.command == "import":
+            return cli_import.cmd_import(args, sys.stdout)
         if args.command == "report":
             return cmd_report(args, sys.stdout)
         if args.command == "diagram":

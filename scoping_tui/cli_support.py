@@ -5,6 +5,7 @@ Kept apart from `cli.py` so each command module can use it without importing the
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from scoping_tui.engine.catalog import Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.fileio import atomic_write_bytes
 from scoping_tui.model.diagnostics import Diagnostic, Severity
+from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_model
@@ -122,3 +124,19 @@ def emit_bytes(data: bytes, output: str, model_file: str | Sequence[str]) -> int
         return EXIT_USAGE
     sys.stderr.write(f"wrote {line(output)}\n")
     return EXIT_OK
+
+
+def byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of bytes")
+    return value
+
+
+def add_max_size(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-size", type=byte_count, default=None, metavar="BYTES",
+                        help=f"largest file to read (default: {max_bytes_from_env()}, "
+                        "or $SCOPING_TUI_MAX_BYTES)")

@@ -32,10 +32,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from scoping_tui.engine.assessment import Assessment
-from scoping_tui.engine.catalog import PHASES
+from scoping_tui.engine.catalog import PHASES, Threat
+from scoping_tui.engine.conditions import Condition, Leaf
 from scoping_tui.engine.controls import FindingStatus, Requirement
-from scoping_tui.engine.index import AGENT_TYPES, MODEL_TYPES, PEOPLE_FACING, STORE_TYPES, \
-    ModelIndex
+from scoping_tui.engine.index import (
+    AGENT_TYPES,
+    MODEL_TYPES,
+    PEOPLE_FACING,
+    STORE_TYPES,
+    ModelIndex,
+)
 from scoping_tui.engine.scope import Scope
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
@@ -217,7 +223,9 @@ def _entry_points(ix: ModelIndex, component: Component) -> list[Component]:
     return found
 
 
-def _reaches_people(ix: ModelIndex, component: Component) -> bool:
+def _people(ix: ModelIndex, component: Component) -> list[Component]:
+    """The users whose input reaches the component, directly or through front ends."""
+    users: list[Component] = []
     seen = {component.id}
     frontier = [component.id]
     while frontier:
@@ -228,10 +236,10 @@ def _reaches_people(ix: ModelIndex, component: Component) -> bool:
                 continue
             seen.add(source.id)
             if source.type == "user":
-                return True
-            if source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
+                users.append(source)
+            elif source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
                 frontier.append(source.id)
-    return False
+    return users
 
 
 def _exposed(ix: ModelIndex, component: Component) -> bool:
@@ -269,25 +277,75 @@ def _zone(ix: ModelIndex, component: Component) -> Boundary | None:
     return chain[0] if chain else None
 
 
-def _who(ix: ModelIndex, component: Component) -> tuple[str, str]:
-    """Threat source and prerequisites for a threat on a component: who can reach it, how."""
+_PEOPLE_FACTS = frozenset({"receives_from_people"})
+_UNTRUSTED_FACTS = frozenset({"untrusted_indirect", "receives_untrusted",
+                              "store.ingests_untrusted", "tool.fetches_untrusted"})
+_PROVIDER_FACTS = frozenset({"model.trains_on_inputs"})
+_SUPPLY_FACTS = frozenset({"model.origin", "model.weights_format", "tool.source",
+                           "agent.third_party_tools"})
+_NETWORK_FACTS = frozenset({"internet_exposed", "in_internet", "unauthenticated_inbound",
+                            "tool.authentication"})
+
+
+def tested_facts(condition: Condition, negated: bool = False) -> frozenset[str]:
+    """Facts a rule needs to be true (or present) to fire: its leaves outside a ``not``,
+    or under two of them; ``is: false`` counts as a negation."""
+    if isinstance(condition, Leaf):
+        flipped = negated != (condition.operator == "is" and condition.operand is False)
+        return frozenset() if flipped else frozenset({condition.fact.name})
+    inner = negated != (condition.combinator == "not")
+    found: frozenset[str] = frozenset()
+    for child in condition.children:
+        found |= tested_facts(child, inner)
+    return found
+
+
+def _third_party(ix: ModelIndex, component: Component) -> bool:
+    zone = _zone(ix, component)
+    return component.hosting in _THIRD_PARTY_HOSTING or (
+        zone is not None and zone.kind in _THIRD_PARTY_ZONES)
+
+
+def _who(ix: ModelIndex, component: Component, threat: Threat) -> tuple[str, str]:
+    """Threat source and prerequisites for a threat on a component: the way in that the
+    threat's rule tests first (untrusted content, people, the provider, the supply chain, the
+    network), else the way the model exposes the component."""
     name = component.name
-    if _reaches_people(ix, component):
-        where = "external" if _exposed(ix, component) else "internal"
-        entries = _entry_points(ix, component)
-        return (f"{where} actor who can send input to {name}",
-                f"with access to {_names(entries[:3]) if entries else name}")
+    facts = tested_facts(threat.when)
+    users = _people(ix, component)
+    people = bool(users)
     untrusted = _untrusted_sources(ix, component)
-    if untrusted:
+    exposed = _exposed(ix, component)
+    zone = _zone(ix, component)
+    if facts & _UNTRUSTED_FACTS and untrusted:
+        way = "untrusted"
+    elif facts & _PEOPLE_FACTS and people:
+        way = "people"
+    elif facts & _PROVIDER_FACTS and _third_party(ix, component):
+        way = "provider"
+    elif facts & _SUPPLY_FACTS and "T" in threat.stride and "I" not in threat.stride:
+        way = "supply"
+    elif facts & _NETWORK_FACTS and exposed:
+        way = "internet"
+    else:
+        way = ("people" if people else "untrusted" if untrusted else "internet" if exposed
+               else "provider" if _third_party(ix, component) else "insider")
+    if way == "people":
+        entries = _entry_points(ix, component)
+        outside = exposed or any(ix.untrusted_zone(user) for user in users)
+        return (f"{'external' if outside else 'internal'} actor who can send input to {name}",
+                f"with access to {_names(entries[:3]) if entries else name}")
+    if way == "untrusted":
         return (f"external actor who can plant content that {name} reads",
                 f"with a way to put text into {_names(untrusted[:3])}")
-    if _exposed(ix, component):
-        return "internet-based actor", f"with a network path to {name}"
-    zone = _zone(ix, component)
-    if component.hosting in _THIRD_PARTY_HOSTING or (zone is not None
-                                                     and zone.kind in _THIRD_PARTY_ZONES):
-        return ("third party that runs " + name + ", or someone who compromises it",
+    if way == "provider":
+        return (f"third party that runs {name}, or someone who compromises it",
                 f"with control over {zone.name if zone is not None else name}")
+    if way == "supply":
+        return (f"compromised or careless supplier of {name}",
+                f"with a way to change what {name} is built or loaded from")
+    if way == "internet":
+        return "internet-based actor", f"with a network path to {name}"
     if zone is not None:
         return "insider or intruder", f"with access to {zone.name}"
     return "insider or intruder", f"with access to the environment {name} runs in"
@@ -377,7 +435,7 @@ def statement_parts(status: FindingStatus, ix: ModelIndex) -> dict[str, Any]:
     assets = [finding.target_name]
     if finding.target_kind == "component" and finding.target in ix.components:
         component = ix.components[finding.target]
-        source, prerequisites = _who(ix, component)
+        source, prerequisites = _who(ix, component, threat)
         action = _component_action(letter, component)
         handled = set(component.data)
         for flow in ix.incoming.get(component.id, []) + ix.outgoing.get(component.id, []):
@@ -551,7 +609,7 @@ def _application(assessment: Assessment) -> str:
     ready = ["### Readiness", ""] + [
         f"- {r.phase}: {r.percent}% ({r.done} of {r.required} required controls in place)"
         for r in assessment.readiness]
-    source = (f"Exported by scoping-tui from `{_md(model.file)}`, assessed as of "
+    source = (f"Exported by scoping-tui from {_md(model.file)}, assessed as of "
               f"{assessment.as_of.isoformat()}: {len(assessment.findings)} threats, "
               f"{unresolved} unresolved; {len(assessment.requirements)} controls.")
     return _markdown([_md_block(system.description, MARKDOWN_MAX // 4), "\n".join(scope),
@@ -559,7 +617,7 @@ def _application(assessment: Assessment) -> str:
 
 
 def _component_line(component: Component, indent: str) -> str:
-    facts = [f"`{_md(component.id)}`", component.type]
+    facts = [f"`{component.id}`", component.type]
     if component.hosting:
         facts.append(component.hosting)
     if component.data:
@@ -588,7 +646,7 @@ def _architecture(model: SystemModel) -> str:
             return
         seen.add(boundary.id)
         indent = "  " * depth
-        text = f"{indent}- Boundary **{_md(boundary.name)}** (`{_md(boundary.id)}`, " \
+        text = f"{indent}- Boundary **{_md(boundary.name)}** (`{boundary.id}`, " \
                f"{boundary.kind})"
         if boundary.description:
             text += f": {_md(boundary.description)}"
@@ -619,7 +677,7 @@ def _flow_line(flow: Flow, model: SystemModel) -> str:
     text = (f"- {_md(names.get(flow.source, flow.source))} → "
             f"{_md(names.get(flow.target, flow.target))} ({protocol}, {auth}, {enc}): "
             + (", ".join(flow.data) if flow.data else "no data classification stated"))
-    label = f"`{_md(flow.id)}`" + (f" {_md(flow.name)}" if flow.name else "")
+    label = f"`{flow.id}`" + (f" {_md(flow.name)}" if flow.name else "")
     text += f" — {label}"
     if flow.description:
         text += f": {_md(flow.description)}"
