@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,7 +35,7 @@ the top of the file and beside each element as comments, and summarised on stand
 
 
 def register(sub: argparse._SubParsersAction[Any],
-             formatter: Callable[[str], argparse.HelpFormatter] | None = None) -> None:
+             formatter: Any = None) -> None:
     parser = sub.add_parser(
         "import", help="convert a Threagile, pytm, Threat Dragon, Threat Composer or OTM model",
         description=DESCRIPTION,

@@ -203,9 +203,11 @@ def _names(components: Iterable[Component]) -> str:
     return _join(names, "or")
 
 
-def _entry_points(ix: ModelIndex, component: Component) -> list[Component]:
-    """The people-facing components people reach this one through, nearest first."""
-    found: list[Component] = []
+def _people(ix: ModelIndex, component: Component) -> tuple[list[Component], list[Component]]:
+    """The users whose input reaches the component (directly or through front ends, gateways,
+    services and guardrails), and the components they reach it through, nearest first."""
+    users: list[Component] = []
+    entries: list[Component] = []
     seen = {component.id}
     frontier = [component]
     while frontier:
@@ -216,30 +218,12 @@ def _entry_points(ix: ModelIndex, component: Component) -> list[Component]:
                 continue
             seen.add(source.id)
             if source.type == "user":
-                if current is not component and current not in found:
-                    found.append(current)
+                users.append(source)
+                if current is not component and current not in entries:
+                    entries.append(current)
             elif source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
                 frontier.append(source)
-    return found
-
-
-def _people(ix: ModelIndex, component: Component) -> list[Component]:
-    """The users whose input reaches the component, directly or through front ends."""
-    users: list[Component] = []
-    seen = {component.id}
-    frontier = [component.id]
-    while frontier:
-        current = frontier.pop()
-        for flow in ix.incoming.get(current, []):
-            source = ix.components.get(flow.source)
-            if source is None or source.id in seen:
-                continue
-            seen.add(source.id)
-            if source.type == "user":
-                users.append(source)
-            elif source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
-                frontier.append(source.id)
-    return users
+    return users, entries
 
 
 def _exposed(ix: ModelIndex, component: Component) -> bool:
@@ -312,7 +296,7 @@ def _who(ix: ModelIndex, component: Component, threat: Threat) -> tuple[str, str
     network), else the way the model exposes the component."""
     name = component.name
     facts = tested_facts(threat.when)
-    users = _people(ix, component)
+    users, entries = _people(ix, component)
     people = bool(users)
     untrusted = _untrusted_sources(ix, component)
     exposed = _exposed(ix, component)
@@ -331,7 +315,6 @@ def _who(ix: ModelIndex, component: Component, threat: Threat) -> tuple[str, str
         way = ("people" if people else "untrusted" if untrusted else "internet" if exposed
                else "provider" if _third_party(ix, component) else "insider")
     if way == "people":
-        entries = _entry_points(ix, component)
         outside = exposed or any(ix.untrusted_zone(user) for user in users)
         return (f"{'external' if outside else 'internal'} actor who can send input to {name}",
                 f"with access to {_names(entries[:3]) if entries else name}")
