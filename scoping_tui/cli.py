@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scoping_tui import __version__, cli_batch, cli_import
+from scoping_tui import __version__, cli_batch, cli_diff, cli_import
 from scoping_tui.cli_support import (
     EXIT_CODES_HELP,
     EXIT_OK,
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analysis_options(check)
     _add_no_color(check)
 
+    cli_diff.register(sub)
     cli_import.register(sub, _formatter)
 
     report = sub.add_parser(
@@ -350,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_batch.cmd_analyze(args, sys.stdout)
         if args.command == "check":
             return cli_batch.cmd_check(args, sys.stdout)
+        if args.command == "diff":
+            return cli_diff.cmd_diff(args, sys.stdout)
         if args.command == "import":
             return cli_import.cmd_import(args, sys.stdout)
         if args.command == "report":

@@ -328,7 +328,10 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
 
 def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
          compare: bool) -> tuple[list[FindingStatus], list[Requirement]]:
-    """The findings and missing controls that fail the gate; with a baseline, only the new."""
+    """The findings and missing controls that fail the gate; with a baseline, only what is
+    new: findings that were not unresolved at this severity before (new, reopened or raised;
+    matched through renames), and controls that were not already missing."""
+    from scoping_tui.engine.diff import diff_models, new_findings
     from scoping_tui.engine.threats import SEVERITIES
 
     limit = SEVERITIES.index(fail_on)
@@ -337,11 +340,11 @@ def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
     missing = assessment.missing()
     if not compare:
         return failing, missing
-    old_findings = set() if baseline is None else {
-        s.finding.id for s in baseline.findings if s.unresolved}
-    old_missing = set() if baseline is None else {
-        r.control.id for r in baseline.missing(assessment.phase)}
-    return ([s for s in failing if s.finding.id not in old_findings],
+    if baseline is None:
+        return failing, missing
+    renames = diff_models(baseline.model, assessment.model).rename_map
+    old_missing = {r.control.id for r in baseline.missing(assessment.phase)}
+    return (new_findings(assessment, baseline, fail_on, renames),
             [r for r in missing if r.control.id not in old_missing])
 
 

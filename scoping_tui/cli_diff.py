@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from scoping_tui.cli_support import (
     EXIT_FINDINGS,
@@ -81,7 +82,7 @@ def _byte_count(text: str) -> int:
     return value
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the `diff` subcommand to the CLI's subparsers."""
     parser = sub.add_parser(
         "diff", formatter_class=_formatter,
@@ -115,12 +116,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,
-               ) -> SystemModel | None:
-    """The model in ``file`` as committed at ``ref``, or None after saying why on stderr."""
+               new: SystemModel) -> SystemModel | None:
+    """The model in ``file`` as committed at ``ref``, or None after saying why on stderr.
+
+    A model added after ``ref`` is compared with an empty one, so a pull request that adds a
+    model gets a comment listing everything in it as new.
+    """
     name = display_name(file, ref)
     try:
         text = read_at_revision(Path(file), ref, args.max_size)
     except GitError as exc:
+        if exc.missing_file:
+            sys.stderr.write(f"scoping-tui diff: {line(str(exc))}; comparing with an empty "
+                             "model, so everything in it is new\n")
+            return SystemModel(file=name, system=replace(new.system, description="",
+                                                         owner="", tags=()))
         sys.stderr.write(f"scoping-tui diff: {line(str(exc))}\n")
         return None
     known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
@@ -157,12 +167,14 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     if catalog is None:
         return EXIT_USAGE
     new_file = files[-1]
+    new = valid_model(new_file, args.max_size, catalog, args.as_of)
+    if new is None:
+        return EXIT_USAGE
     if args.git_ref is not None:
-        old = _git_model(new_file, args.git_ref, args, catalog)
+        old = _git_model(new_file, args.git_ref, args, catalog, new)
     else:
         old = valid_model(files[0], args.max_size, catalog, args.as_of)
-    new = valid_model(new_file, args.max_size, catalog, args.as_of)
-    if old is None or new is None:
+    if old is None:
         return EXIT_USAGE
     report = diff(old, new, catalog, args.phase, args.as_of, fail_on=args.fail_on)
     renderers = {"text": render_diff_text, "markdown": render_diff_markdown,

@@ -246,3 +246,43 @@ def test_baseline_errors_are_usage_errors(tmp_path: Path) -> None:
     assert both.returncode == 2
     many = run("check", str(CHAT), str(CHAT), "--baseline", str(CHAT))
     assert many.returncode == 2 and "--git-ref" in many.stderr
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
+                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
+                   capture_output=True, timeout=60)
+
+
+def test_check_against_a_git_revision_in_a_real_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "threat-models").mkdir(parents=True)
+    model = repo / "threat-models" / "chat.yaml"
+    model.write_text(CHAT.read_text(encoding="utf-8"), encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first version")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+
+    unchanged = run("check", "threat-models/chat.yaml", "--git-ref", "origin/main",
+                    "--fail-on", "low", "--as-of", AS_OF, cwd=repo)
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    assert "against threat-models/chat.yaml@origin/main" in unchanged.stdout
+
+    model.write_text(chat_with_unencrypted_prompts(tmp_path).read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    (repo / "threat-models" / "ops.yaml").write_text(
+        (SAMPLES / "ops-agent.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("check", "threat-models/**/*.yaml", "--git-ref", "origin/main", "--fail-on",
+                 "medium", "--as-of", AS_OF, cwd=repo)
+    assert result.returncode == 1
+    rows = table_rows(result.stdout)
+    assert rows["threat-models/chat.yaml"][:2] == ["FAILED", "1"]
+    assert rows["threat-models/ops.yaml"][0] == "FAILED"
+    assert int(rows["threat-models/ops.yaml"][1]) > 10, "a model added since: all of it is new"
+    assert "threat-models/ops.yaml: not in origin/main; every finding counts as new" in (
+        result.stderr)
+
+    bad_ref = run("check", "threat-models/chat.yaml", "--git-ref", "no-such-branch", cwd=repo)
+    assert bad_ref.returncode == 2 and "no-such-branch" in bad_ref.stderr
+    assert "Traceback" not in bad_ref.stderr

@@ -260,53 +260,68 @@ _ID_SECTIONS = (
 )
 
 
-def _lookup(mapping: Mapping[str, str], extra: tuple[str, str] | None = None) -> Ref:
+def _lookup(mapping: Mapping[str, str]) -> Ref:
+    """Reads an old id as the new model names it."""
     def ref(old_id: str) -> str:
-        if extra is not None and old_id == extra[0]:
-            return extra[1]
         return mapping.get(old_id, old_id)
     return ref
+
+
+def _candidates(section: _Section, old: SystemModel, new: SystemModel,
+                mapping: Mapping[str, str], near: bool) -> list[tuple[float, str, str]]:
+    """(-score, old id, new id) for removed and added elements of the same type: exact
+    matches (content equal but for the id, references read through ``mapping``) or, with
+    ``near``, those sharing more than RENAME_THRESHOLD of their fields."""
+    before, after = section.items(old), section.items(new)
+    taken = set(mapping.values())
+    removed = sorted(i for i in before if i not in after and i not in mapping)
+    added = sorted(i for i in after if i not in before and i not in taken)
+    if not removed or not added:
+        return []
+    ref = _lookup(mapping)
+    flat_new = {i: section.flatten(after[i], _same) for i in added}
+    found: list[tuple[float, str, str]] = []
+    if not near:
+        by_content: dict[frozenset[tuple[str, FieldValue]], list[str]] = {}
+        for new_id in added:
+            by_content.setdefault(frozenset(flat_new[new_id].items()), []).append(new_id)
+        for old_id in removed:
+            hits = by_content.get(frozenset(section.flatten(before[old_id], ref).items()), [])
+            found += [(-1.0, old_id, new_id) for new_id in hits]
+        return found
+    for old_id in removed:
+        flat_old = section.flatten(before[old_id], ref)
+        for new_id in added:
+            if section.kind_of(before[old_id]) != section.kind_of(after[new_id]):
+                continue
+            flat = flat_new[new_id]
+            if section.name == "flows" and (flat_old["from"], flat_old["to"]) != (
+                    flat["from"], flat["to"]):
+                continue
+            score = _similarity(flat_old, flat)
+            if score > RENAME_THRESHOLD:
+                found.append((-score, old_id, new_id))
+    return found
 
 
 def _detect_renames(old: SystemModel, new: SystemModel) -> dict[str, str]:
     """Old id → new id for elements that only (or mostly) changed their id.
 
-    Exact matches are taken first, then near ones, repeating while any is found: a renamed
-    component makes the flows that were renamed with it match exactly on the next round.
+    Exact matches are taken first, then the best near ones, repeating while any is found: a
+    renamed component makes the flows renamed with it match exactly on the next round.
     """
     mapping: dict[str, str] = {}
     while True:
-        exact: list[tuple[str, str, str]] = []
-        near: list[tuple[float, str, str, str]] = []
-        taken = set(mapping.values())
-        for section in _ID_SECTIONS:
-            before, after = section.items(old), section.items(new)
-            removed = sorted(i for i in before if i not in after and i not in mapping)
-            added = sorted(i for i in after if i not in before and i not in taken)
-            for old_id in removed:
-                for new_id in added:
-                    a, b = before[old_id], after[new_id]
-                    if type(a) is not type(b) or section.kind_of(a) != section.kind_of(b):
-                        continue
-                    ref = _lookup(mapping, (old_id, new_id))
-                    flat_old, flat_new = section.flatten(a, ref), section.flatten(b, _same)
-                    if section.name == "flows" and (flat_old["from"], flat_old["to"]) != (
-                            flat_new["from"], flat_new["to"]):
-                        continue
-                    score = _similarity(flat_old, flat_new)
-                    if score == 1.0:
-                        exact.append((section.name, old_id, new_id))
-                    elif score > RENAME_THRESHOLD:
-                        near.append((-score, section.name, old_id, new_id))
-        chosen = [(o, n) for _, o, n in exact] if exact else \
-            [(o, n) for _, _, o, n in sorted(near)]
         found = False
-        for old_id, new_id in chosen:
-            if old_id not in mapping and new_id not in set(mapping.values()):
-                mapping[old_id] = new_id
-                found = True
-                if not exact:
-                    break  # one near match at a time: it may turn others exact
+        for near in (False, True):
+            chosen = sorted(c for section in _ID_SECTIONS
+                            for c in _candidates(section, old, new, mapping, near))
+            for _, old_id, new_id in chosen:
+                if old_id not in mapping and new_id not in mapping.values():
+                    mapping[old_id] = new_id
+                    found = True
+            if found:
+                break
         if not found:
             return mapping
 
@@ -384,8 +399,8 @@ def _paired(section: str, old: Sequence[Any], new: Sequence[Any], key: Callable[
         for a, b in pairs:
             changes = _field_changes(flatten(a, ref), flatten(b, _same))
             if changes:
-                out.append(_element(section, "changed", group_key, group_key, b, changes))
-        out += [_element(section, "removed", group_key, group_key, a) for a in before]
+                out.append(_element(section, "changed", group_key, key(a, _same), b, changes))
+        out += [_element(section, "removed", key(a, _same), key(a, _same), a) for a in before]
         out += [_element(section, "added", group_key, "", b) for b in after]
     return _sort(out)
 

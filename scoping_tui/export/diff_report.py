@@ -125,7 +125,7 @@ _MARKS = {"added": "+", "removed": "-", "renamed": ">", "changed": "~"}
 def _text_element(change: ElementChange) -> list[str]:
     label = change.id if change.change != "renamed" else f"{change.old_id} → {change.id}"
     about = " ".join(p for p in (_flat(change.name), f"({_flat(change.detail)})") if p)
-    out = [f"    {_MARKS[change.change]} {change.change:8} {label}  {about}"]
+    out = [f"    {_MARKS[change.change]} {change.change} {label}  {about}"]
     out += [f"        {_flat(_text_field(f))}" for f in change.fields]
     return out
 
@@ -242,8 +242,9 @@ def _md_controls(title: str, changes: Sequence[ControlChange], better: bool) -> 
 def _md_element(change: ElementChange) -> list[str]:
     label = md_code(change.id) if change.change != "renamed" else \
         f"{md_code(change.old_id)} → {md_code(change.id)}"
-    about = md_cell(change.name) + (f" ({md_cell(change.detail)})" if change.detail else "")
-    out = [f"- {change.change} {label} {about}".rstrip()]
+    parts = [change.change, label, md_cell(change.name),
+             f"({md_cell(change.detail)})" if change.detail else ""]
+    out = ["- " + " ".join(p for p in parts if p)]
     out += [f"  - {md_code(f.path)}: {_md_value(f.old)} → {_md_value(f.new)}"
             for f in change.fields]
     return out
