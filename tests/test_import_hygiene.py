@@ -14,6 +14,14 @@ CORE_MODULES = [
     "scoping_tui.export.dot",
     "scoping_tui.workspace",
     "scoping_tui.cli",
+    "scoping_tui.cli_batch",
+    "scoping_tui.cli_diff",
+    "scoping_tui.cli_import",
+    "scoping_tui.engine.diff",
+    "scoping_tui.export.diff_report",
+    "scoping_tui.gitrev",
+    "scoping_tui.interop.importer",
+    "scoping_tui.interop.writer",
 ]
 
 
