@@ -42,6 +42,7 @@ test: lint typecheck unit
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_many.py
 
 # The diagram and report committed beside each sample (a test fails when they are stale).
 AS_OF := 2026-11-28

@@ -58,7 +58,10 @@ class FileResult:
 
 
 def workers_for(count: int) -> int:
-    return max(1, min(count, os.cpu_count() or 1))
+    """One worker per CPU (at most one per file); SCOPING_TUI_WORKERS=N sets the number."""
+    wanted = os.environ.get("SCOPING_TUI_WORKERS", "")
+    cpus = int(wanted) if wanted.isdigit() and int(wanted) > 0 else os.cpu_count() or 1
+    return max(1, min(count, cpus))
 
 
 def run(files: Sequence[str], job: Callable[[str], FileResult],
@@ -71,13 +74,14 @@ def run(files: Sequence[str], job: Callable[[str], FileResult],
     INLINE_LIMIT files are given.
     """
     notify = on_done or (lambda result: None)
+    workers = workers or workers_for(len(files))
     if len(files) <= INLINE_LIMIT or workers == 1:
         results = []
         for file in files:
             results.append(job(file))
             notify(results[-1])
         return results
-    with _pool(workers or workers_for(len(files))) as pool:
+    with _pool(workers) as pool:
         futures: list[Future[FileResult]] = [pool.submit(job, file) for file in files]
         for future in as_completed(futures):
             notify(future.result())

@@ -28,7 +28,7 @@ from scoping_tui.cli_support import plural as _plural
 from scoping_tui.cli_support import printable as _printable
 from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import PHASES, Catalog
-from scoping_tui.export.reports import render_report
+from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.model.suggest import did_you_mean
@@ -159,19 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser(
         "report", formatter_class=_formatter,
-        help="write a report: Markdown, HTML, JSON, SARIF or CSV",
+        help="write a report: Markdown, HTML, JSON, SARIF, CSV, Threat Composer or OTM",
         description="Write the analysis as a report. The format follows the output file's "
-        "extension when --format is not given. Output is deterministic: the same model (and "
-        "--as-of) gives byte-identical files, so reports can be committed.",
+        "extension when --format is not given (.tc.json is Threat Composer, .otm.json is "
+        "OTM). Output is deterministic: the same model (and --as-of) gives byte-identical "
+        "files, so reports can be committed. threat-composer writes AWS Threat Composer's "
+        "JSON (each unresolved finding a threat statement, each control a linked mitigation); "
+        "otm writes the Open Threat Model (components, trust zones, flows, threats, "
+        "mitigations), which `scoping-tui import` reads back exactly.",
         epilog="examples:\n"
         "  scoping-tui report threat-model.yaml -o THREAT-MODEL.md\n"
         "  scoping-tui report threat-model.yaml -o report.html\n"
         "  scoping-tui report threat-model.yaml --format sarif -o scoping.sarif\n"
-        "  scoping-tui report threat-model.yaml --format csv > findings.csv\n\n"
+        "  scoping-tui report threat-model.yaml --format csv > findings.csv\n"
+        "  scoping-tui report threat-model.yaml -o app.tc.json      # open in Threat Composer\n"
+        "  scoping-tui report threat-model.yaml -o app.otm.json\n\n"
         "exit codes:\n  0  written\n  2  unusable model, catalog or arguments\n",
     )
     report.add_argument("file", metavar="FILE", help="the model file")
-    report.add_argument("--format", choices=("md", "html", "json", "sarif", "csv"),
+    report.add_argument("--format", choices=REPORT_FORMATS,
                         default=None, help="report format (default: from -o's extension, "
                         "else md)")
     report.add_argument("-o", "--output", metavar="OUT",
@@ -386,14 +392,22 @@ def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
     return None if model is None else (catalog, model)
 
 
+def _report_format(output: str) -> str | None:
+    name = Path(output).name.lower()
+    for suffix, fmt in (("tc.json", "threat-composer"), ("otm.json", "otm")):
+        if name.endswith("." + suffix):
+            return fmt
+    return REPORT_EXTENSIONS.get(Path(output).suffix.lower().lstrip("."))
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
     fmt = args.format
     if fmt is None and args.output:
-        fmt = REPORT_EXTENSIONS.get(Path(args.output).suffix.lower().lstrip("."))
+        fmt = _report_format(args.output)
         if fmt is None:
             sys.stderr.write(f"{_line(args.output)}: cannot tell the format from the extension; "
-                             "give --format md|html|json|sarif|csv\n")
+                             f"give --format {'|'.join(REPORT_FORMATS)}\n")
             return EXIT_USAGE
     fmt = fmt or "md"
     loaded = _analysable(args)

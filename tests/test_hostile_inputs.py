@@ -215,6 +215,10 @@ COMMANDS = {c.name: c for c in (
     # Markdown on standard output, where a terminal would show it.
     _command("analyze-markdown", "analyze", "{model}", "--format", "markdown", "--as-of", AS_OF),
     _command("catalog-list", "catalog", "list"),
+    # A model against itself: both sides go through the loader, the report through the
+    # Markdown escaping a pull-request comment relies on.
+    _command("diff-markdown", "diff", "{model}", "{model}", "--format", "markdown", "--as-of",
+             AS_OF),
 )}
 # An invalid model is refused before any format is chosen, by one of two paths: `validate` and
 # `open` load it their own way, `analyze`, `check`, `report` and `diagram` share one. So every
@@ -222,7 +226,7 @@ COMMANDS = {c.name: c for c in (
 # representative set of invalid files, and every command and format through every valid file,
 # where they really differ. (All commands for all files take minutes on a small machine.)
 EVERY_FILE = ("validate", "analyze", "report-md", "open-summary")
-OTHER_FORMATS = ("check", "diagram-mmd", "report-json", "report-sarif", "report-csv",
+OTHER_FORMATS = ("check", "diff-markdown", "diagram-mmd", "report-json", "report-sarif", "report-csv",
                  "report-html", "diagram-svg")
 REPRESENTATIVE = ("alias-bomb.yaml", "python-object-apply.yaml", "nesting-10000-deep.yaml",
                   "invalid-utf8.yaml", "id-with-angle.yaml", "above-size-limit.yaml",

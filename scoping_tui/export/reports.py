@@ -7,7 +7,7 @@ from collections.abc import Callable
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import Catalog
 
-REPORT_FORMATS = ("md", "html", "json", "sarif", "csv")
+REPORT_FORMATS = ("md", "html", "json", "sarif", "csv", "threat-composer", "otm")
 
 
 def diagram_svg(assessment: Assessment) -> str:
@@ -40,6 +40,14 @@ def render_report(fmt: str, assessment: Assessment, catalog: Catalog | None = No
         from scoping_tui.export.csv_report import render_csv
 
         return render_csv(assessment)
+    if fmt == "threat-composer":
+        from scoping_tui.export.threat_composer import render_threat_composer
+
+        return render_threat_composer(assessment)
+    if fmt == "otm":
+        from scoping_tui.export.otm import render_otm
+
+        return render_otm(assessment)
     if fmt != "html":
         raise ValueError(f"unknown report format {fmt!r}; choose {', '.join(REPORT_FORMATS)}")
     from scoping_tui.export.dot import GraphvizError

@@ -10,14 +10,18 @@ system needs becomes a mitigation, linked to the threats whose findings made it 
   Controls: implemented ``mitigationResolved``, not-applicable
   ``mitigationResolvedWillNotAction``, planned or partial ``mitigationInProgress``, missing
   ``mitigationIdentified``.
-- The statement parts (source, prerequisites, action, impact) are derived generically from the
-  threat's STRIDE letters and how the model exposes its target (people, untrusted content, the
-  internet, a third party), with the catalog title naming the specific threat. The catalog has
-  no per-threat statement fields.
+- The statement parts (source, prerequisites, action, impact) are derived generically: who acts
+  from the way in that the threat's rule tests (untrusted content, people, the provider, the
+  supply chain, the network) and the way the model exposes the target; the action and impact
+  from the threat's STRIDE letters and the target's type and data; the catalog title names the
+  specific threat. The catalog has no per-threat statement fields.
 - Text: the format is plain text with length limits per field (the schema's, and the app's,
   which counts UTF-16 code units). Control characters and bidirectional overrides are removed,
   ``<`` and ``>`` become ``‹ ›`` (the app refuses anything that looks like an HTML tag), and
   every field is clipped to its limit with an ellipsis.
+- Metadata uses only the keys every app version accepts: ``STRIDE``, ``Priority`` and
+  ``Comments`` (the rationale, rating, missing controls, acceptance); older versions refuse
+  ``custom:`` keys. Tags (30 characters at most) name the threat id and its OWASP/ATLAS ids.
 - Ids are UUIDs derived (uuid5) from the system name and the finding or control id, so the same
   model exports byte-identical files.
 """
@@ -43,6 +47,7 @@ from scoping_tui.engine.index import (
     ModelIndex,
 )
 from scoping_tui.engine.scope import Scope
+from scoping_tui.engine.threats import Finding
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
 SCHEMA_VERSION = 1
@@ -82,22 +87,18 @@ _TOOL_TYPES = frozenset({"tool", "mcp-server", "code-sandbox"})
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _SPACES = re.compile(r"\s+")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~&])")
+_MD_LINE_START = re.compile(r"^(\d*)([-+=.)])")
+"""What would make a line a list item or a heading underline."""
 
 
 def _clean(text: str) -> str:
-    """Text without control characters (newlines and tabs kept), bidi controls or lone
+    """Text without control characters (line breaks and tabs kept), bidi controls or lone
     surrogates, and with nothing that looks like an HTML tag."""
     text = _LINE_BREAKS.sub("\n", text)
-    out = []
-    for char in text:
-        if char in "\n\t":
-            out.append(char)
-        elif char in _BIDI or unicodedata.category(char) in ("Cc", "Cs"):
-            continue
-        else:
-            out.append(char)
-    return "".join(out).replace("<", "‹").replace(">", "›")
+    kept = "".join(c for c in text if c in "\n\t" or not (
+        c in _BIDI or unicodedata.category(c) in ("Cc", "Cs")))
+    return kept.replace("<", "‹").replace(">", "›")
 
 
 def _units(char: str) -> int:
@@ -131,14 +132,19 @@ def _block(text: str, limit: int) -> str:
     return clip("\n".join(lines).strip(), limit)
 
 
+def _escape(text: str) -> str:
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", escaped)
+
+
 def _md(text: str, limit: int = _ITEM_MAX) -> str:
     """A user's text inside Markdown: one line, clipped, Markdown syntax escaped."""
-    clipped = line(text, limit)
-    return _MD_SPECIAL.sub(r"\\\1", clipped)
+    return _escape(line(text, limit))
 
 
 def _md_block(text: str, limit: int) -> str:
-    return "\n".join(_MD_SPECIAL.sub(r"\\\1", part) for part in _block(text, limit).split("\n"))
+    """A user's paragraphs inside Markdown: line breaks kept, clipped, syntax escaped."""
+    return "\n".join(_escape(part) for part in _block(text, limit).split("\n"))
 
 
 def _markdown(parts: Iterable[str]) -> str:
@@ -159,14 +165,10 @@ def _markdown(parts: Iterable[str]) -> str:
     return "\n".join(kept) + note
 
 
-def _tag(text: str) -> str:
-    return line(text, TAG_MAX)
-
-
 def _tags(values: Iterable[str]) -> list[str]:
     found: list[str] = []
     for value in values:
-        tag = _tag(value)
+        tag = line(value, TAG_MAX)
         if tag and tag not in found:
             found.append(tag)
     return found
@@ -179,7 +181,7 @@ def _join(items: Sequence[str], last: str) -> str:
 
 
 def _article(phrase: str) -> str:
-    return "An" if phrase[:1].lower() in "aeiou" else "A"
+    return "An" if phrase[:1].lower() in ("a", "e", "i", "o", "u") else "A"
 
 
 def _lower_first(text: str) -> str:
@@ -377,12 +379,22 @@ def _flow_action(letter: str, source: str, target: str, data: Sequence[str]) -> 
     return f"corrupt what is sent from {source} to {target}"
 
 
+_OUTSIDE_ZONES = frozenset({"internet", "user-device", "third-party", "saas-provider"})
+_ZONE_ACTIONS = {
+    "S": "pose as a component inside {zone}",
+    "T": "tamper with what runs in {zone}",
+    "R": "act inside {zone} without leaving a trace",
+    "I": "read data held in {zone}",
+    "D": "cut {zone} off from the rest of the system",
+    "E": "gain control of what runs in {zone}",
+}
+
 _IMPACTS = {
     "S": "actions taken or data released in someone else's name",
-    "T": "{asset} acting on or returning content its owner never intended",
+    "T": "unintended actions or content from {asset}",
     "R": "no reliable record of who caused an action",
     "I": "disclosure of {data} to people not entitled to it",
-    "D": "{asset} becoming unavailable or too costly to run",
+    "D": "an outage or runaway cost of {asset}",
     "E": "rights being used that nobody granted to the actor",
 }
 
@@ -407,56 +419,71 @@ def _sensitive(data: Iterable[str]) -> list[str]:
     return [d for d in _SENSITIVE_ORDER if d in held]
 
 
+_Parts = tuple[str, str, str, str, list[str]]
+"""Threat source, prerequisites, action, impact and further impacted assets."""
+
+
+def _component_parts(finding: Finding, component: Component, ix: ModelIndex) -> _Parts:
+    stride = finding.threat.stride
+    source, prerequisites = _who(ix, component, finding.threat)
+    handled = set(component.data)
+    for flow in ix.incoming.get(component.id, []) + ix.outgoing.get(component.id, []):
+        handled.update(flow.data)
+    return (source, prerequisites, _component_action(stride[0] if stride else "", component),
+            _impact(stride, component.name, _sensitive(handled)), [])
+
+
+def _flow_parts(finding: Finding, ix: ModelIndex) -> _Parts:
+    flows = {f.id: f for f in ix.model.flows}
+    flow = flows[finding.target]
+    also = [flows[a] for a in finding.also if a in flows]
+    start, end = ix.components.get(flow.source), ix.components.get(flow.target)
+    src = start.name if start is not None else flow.source
+    dst = end.name if end is not None else flow.target
+    data = sorted({d for f in (flow, *also) for d in f.data})
+    if start is not None and start.type in AGENT_TYPES | MODEL_TYPES:
+        source, prerequisites = (f"actor who can influence what {src} produces",
+                                 f"with a way to put text in front of {src}")
+    else:
+        outside = start is not None and ix.untrusted_zone(start)
+        source = "network-based actor" if outside else "insider or intruder"
+        prerequisites = f"with a position on the path from {src} to {dst}"
+    stride = finding.threat.stride
+    action = _flow_action(stride[0] if stride else "", src, dst, _sensitive(data) or data)
+    return (source, prerequisites, action, _impact(stride, dst, _sensitive(data)),
+            [f.name or f"{f.source} → {f.target}" for f in also])
+
+
+def _boundary_parts(finding: Finding, ix: ModelIndex) -> _Parts:
+    zone = ix.boundaries.get(finding.target)
+    name = finding.target_name
+    if zone is not None and zone.kind in _OUTSIDE_ZONES:
+        source, prerequisites = "external actor", f"with a foothold in {name}"
+    else:
+        source, prerequisites = "insider or intruder", f"with access to {name}"
+    stride = finding.threat.stride
+    template = _ZONE_ACTIONS.get(stride[0] if stride else "", "compromise what runs in {zone}")
+    return source, prerequisites, template.format(zone=name), _impact(stride, name, ()), []
+
+
 def statement_parts(status: FindingStatus, ix: ModelIndex) -> dict[str, Any]:
     """The grammar fields of one finding: threatSource, prerequisites, threatAction,
-    threatImpact, impactedGoal, impactedAssets (clipped to the schema's limits)."""
+    threatImpact, impactedGoal, impactedAssets and the statement, within the schema's limits."""
     finding = status.finding
-    threat = finding.threat
-    stride = threat.stride
-    letter = stride[0] if stride else ""
-    title = _lower_first(threat.title)
-    assets = [finding.target_name]
-    if finding.target_kind == "component" and finding.target in ix.components:
-        component = ix.components[finding.target]
-        source, prerequisites = _who(ix, component, threat)
-        action = _component_action(letter, component)
-        handled = set(component.data)
-        for flow in ix.incoming.get(component.id, []) + ix.outgoing.get(component.id, []):
-            handled.update(flow.data)
-        impact = _impact(stride, component.name, _sensitive(handled))
+    component = ix.components.get(finding.target)
+    if finding.target_kind == "component" and component is not None:
+        source, prerequisites, action, impact, more = _component_parts(finding, component, ix)
     elif finding.target_kind == "flow":
-        flows = {f.id: f for f in ix.model.flows}
-        flow = flows[finding.target]
-        ends = [ix.components.get(flow.source), ix.components.get(flow.target)]
-        src, dst = (c.name if c is not None else i for c, i in
-                    zip(ends, (flow.source, flow.target), strict=True))
-        data = sorted({d for f in (flow, *(flows[a] for a in finding.also if a in flows))
-                       for d in f.data})
-        start = ends[0]
-        if start is not None and start.type in AGENT_TYPES | MODEL_TYPES:
-            source, prerequisites = (f"actor who can influence what {src} produces",
-                                     f"with a way to put text in front of {src}")
-        elif start is not None and ix.untrusted_zone(start):
-            source, prerequisites = ("network-based actor",
-                                     f"with a position on the path from {src} to {dst}")
-        else:
-            source, prerequisites = ("insider or intruder",
-                                     f"with a position on the path from {src} to {dst}")
-        action = _flow_action(letter, src, dst, _sensitive(data) or data)
-        impact = _impact(stride, dst, _sensitive(data))
-        assets += [flows[a].name or f"{flows[a].source} → {flows[a].target}"
-                   for a in finding.also if a in flows]
+        source, prerequisites, action, impact, more = _flow_parts(finding, ix)
     else:
-        source, prerequisites = "insider or intruder", f"with access to {finding.target_name}"
-        action = f"compromise {finding.target_name}"
-        impact = _impact(stride, finding.target_name, ())
+        source, prerequisites, action, impact, more = _boundary_parts(finding, ix)
     parts: dict[str, Any] = {
         "threatSource": line(source, FIELD_MAX),
         "prerequisites": line(prerequisites, FIELD_MAX),
-        "threatAction": line(f"{action} ({title})", FIELD_MAX),
+        "threatAction": line(f"{action} ({_lower_first(finding.threat.title)})", FIELD_MAX),
         "threatImpact": line(impact, FIELD_MAX),
-        "impactedGoal": _goals(stride),
-        "impactedAssets": [line(a, FIELD_MAX) for a in assets],
+        "impactedGoal": _goals(finding.threat.stride),
+        "impactedAssets": [line(a, FIELD_MAX) for a in (finding.target_name, *more)],
     }
     parts["statement"] = compose_statement(parts)
     return parts

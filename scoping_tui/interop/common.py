@@ -183,14 +183,25 @@ class ModelBuilder:
     ids: dict[str, str] = field(default_factory=dict)
     """Source identifier → id given in the model."""
     _used: set[str] = field(default_factory=set)
+    _next: dict[str, int] = field(default_factory=dict)
+    """The next number to try per slug, so many elements of one name stay linear."""
 
-    def new_id(self, text: str, source_key: str | None = None, fallback: str = "item") -> str:
-        """A fresh valid id made from ``text``; remembered under ``source_key`` when given."""
-        base = slug(text, fallback)
-        candidate, number = base, 2
-        while candidate in self._used:
-            candidate = f"{base}-{number}"
-            number += 1
+    def new_id(self, text: str, source_key: str | None = None, fallback: str = "item",
+               exact: bool = False) -> str:
+        """A fresh valid id made from ``text``; remembered under ``source_key`` when given.
+
+        With ``exact``, ``text`` itself is kept when it already is a valid, unused id (an id
+        from our own export must come back unchanged).
+        """
+        if exact and ID_PATTERN.match(text) and text not in self._used:
+            candidate = text
+        else:
+            base = slug(text, fallback)
+            candidate, number = base, self._next.get(base, 2)
+            while candidate in self._used:
+                candidate = f"{base}-{number}"
+                number += 1
+            self._next[base] = number
         self._used.add(candidate)
         if source_key is not None:
             self.ids[source_key] = candidate

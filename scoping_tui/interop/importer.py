@@ -75,7 +75,7 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
     catalog = catalog or load_catalog()
     module = converter(name)
     if not isinstance(source.data, dict):
-        raise source.fail((), f"a {module.TITLE} file holds an object at the top level")
+        raise source.fail((), f"expected an object at the top level, as in {module.TITLE} files")
     builder = ModelBuilder(module.TITLE, source.file)
     module.convert(source, builder, catalog)
     model = _checked(builder, catalog)

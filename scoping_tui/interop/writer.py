@@ -12,9 +12,14 @@ _SECTIONS = ("boundaries", "components", "flows", "controls", "accepted_risks")
 _LABELS = {"mapped": "mapped", "guessed": "guessed", "human": "decide"}
 
 
+# libyaml's emitter when PyYAML was built with it: a 10,000-element import spends most of its
+# time here otherwise.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    return yaml.dump(value, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
 
 
 def _comment(lines: list[str], indent: str = "") -> str:

@@ -89,7 +89,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         if allowed_types and ref in components:
             ref_type = components[ref].get("type")
             if isinstance(ref_type, str) and ref_type not in allowed_types:
-                add(path, f"{format_path(path)}: {ref!r} is a {ref_type}, expected "
+                add(path, f"{format_path(path)}: {ref!r} is {_a(ref_type)}, expected "
                     f"{' or '.join(allowed_types)}", "wrong-reference-type", Severity.WARNING)
 
     for index, item in _items(data, "boundaries"):
@@ -106,7 +106,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         for section, types in sections.items():
             if section in item and ctype is not None and ctype not in types:
                 add((*base, section), f"section {section!r} describes "
-                    f"{', '.join(types)} components, but {item.get('id')!r} is a {ctype}",
+                    f"{', '.join(types)} components, but {item.get('id')!r} is {_a(ctype)}",
                     "misplaced-section", on_key=True)
         agent = item.get("agent")
         if not isinstance(agent, dict):
@@ -214,3 +214,7 @@ def _check_cycles(data: dict[str, Any], boundaries: dict[str, dict[str, Any]],
             shown = " → ".join([*cycle, node])
             add(("boundaries", index_of.get(key, 0), "parent"),
                 f"boundaries nest in a cycle: {shown}", "boundary-cycle")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

@@ -39,7 +39,10 @@ REPORT_FORMATS = {
     "json": "Report: JSON",
     "sarif": "Report: SARIF 2.1.0",
     "csv": "Report: CSV of findings",
+    "threat-composer": "Report: AWS Threat Composer (.tc.json)",
+    "otm": "Report: Open Threat Model (.otm.json)",
 }
+EXTENSIONS = {"threat-composer": "tc.json", "otm": "otm.json"}
 FORMATS = {**DIAGRAM_FORMATS, **REPORT_FORMATS}
 IMAGE_FORMATS = ("svg", "png", "pdf")
 
@@ -57,7 +60,7 @@ class Written:
 
 def default_path(model_path: Path, fmt: str) -> Path:
     """``<stem>.<ext>`` next to the model file."""
-    return model_path.with_name(f"{model_path.stem}.{fmt}")
+    return model_path.with_name(f"{model_path.stem}.{EXTENSIONS.get(fmt, fmt)}")
 
 
 def view_choices(model: SystemModel | None) -> list[tuple[str, str]]:
