@@ -30,6 +30,7 @@ from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_text
+from scoping_tui.term import Style, wants_colour
 
 FORMATS = ("text", "markdown", "json")
 
@@ -113,6 +114,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--max-size", type=_byte_count, default=None, metavar="BYTES",
                         help=f"largest model file to read, on either side (default: "
                         f"{max_bytes_from_env()}, or $SCOPING_TUI_MAX_BYTES)")
+    parser.add_argument("--no-color", action="store_true",
+                        help="no colours even on a terminal (NO_COLOR=1 does the same; colours "
+                        "are never written to files or pipes)")
 
 
 def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,
@@ -144,6 +148,24 @@ def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,
                          "cannot be compared\n")
         return None
     return result.model
+
+
+def _coloured(text: str, failing: bool, style: Style) -> str:
+    """Headline bold, verdict red when the change fails the gate (green otherwise), and each
+    finding's severity in its colour."""
+    if not style.enabled:
+        return text
+    lines = text.split("\n")
+    for number, content in enumerate(lines):
+        if number == 0:
+            lines[0] = style(content, "bold")
+        elif number == 1:
+            lines[1] = style(content, "bold-red" if failing else "green")
+        else:
+            word = content[2:].split(" ", 1)[0]
+            if content.startswith("  ") and word in SEVERITIES:
+                lines[number] = "  " + style.severity(word, word) + content[2 + len(word):]
+    return "\n".join(lines)
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
@@ -182,6 +204,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     text = renderers[args.format](report)
     if args.format == "text":
         text = printable(text)
+        if args.output is None:
+            text = _coloured(text, report.failing != (), Style(wants_colour(out, args.no_color)))
     if args.output is None:
         out.write(text)
     else:

@@ -286,3 +286,17 @@ def test_check_against_a_git_revision_in_a_real_repository(tmp_path: Path) -> No
     bad_ref = run("check", "threat-models/chat.yaml", "--git-ref", "no-such-branch", cwd=repo)
     assert bad_ref.returncode == 2 and "no-such-branch" in bad_ref.stderr
     assert "Traceback" not in bad_ref.stderr
+
+
+def test_diff_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
+    changed = chat_with_unencrypted_prompts(tmp_path)
+    args = ("diff", str(CHAT), str(changed), "--fail-on", "medium", "--as-of", AS_OF)
+    code, screen = run_on_terminal(*args)
+    assert code == 1
+    assert "\x1b[1;31mThis change introduces 1 unresolved finding" in screen
+    assert "\x1b[33mmedium\x1b[0m" in screen, "the finding's severity in its colour"
+    code, screen = run_on_terminal(*args, "--no-color")
+    assert code == 1 and "\x1b[" not in screen
+    piped = run(*args)
+    assert piped.returncode == 1 and "\x1b" not in piped.stdout
+    assert piped.stdout.splitlines()[1].startswith("This change introduces 1 unresolved")
