@@ -1,0 +1,335 @@
+"""Importing OWASP pytm JSON: the support-bot fixture end to end, and the hostile corpus.
+
+The fixture (tests/data/interop/pytm/support-bot.json, see the README there) has the shape pytm's
+``--json`` writes. It goes through ``import_file`` as a user's file would; the YAML the import
+writes is loaded again with the model loader and analysed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scoping_tui.engine.assessment import Assessment, assess
+from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.interop import pytm, threagile
+from scoping_tui.interop.common import ImportFailed, read_source
+from scoping_tui.interop.importer import ImportResult, detect_format, import_file
+from scoping_tui.model.diagnostics import Severity
+from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.types import SystemModel
+from scoping_tui.model.validate import load_text
+
+FIXTURES = Path(__file__).parent / "data" / "interop" / "pytm"
+BOT = FIXTURES / "support-bot.json"
+THREAGILE_BOT = Path(__file__).parent / "data" / "interop" / "threagile" / "support-bot.yaml"
+AS_OF = dt.date(2026, 11, 28)
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def imported(catalog: Catalog) -> ImportResult:
+    return import_file(BOT, catalog=catalog, as_of=AS_OF)
+
+
+def reload(result: ImportResult, catalog: Catalog, name: str = "imported.yaml") -> SystemModel:
+    """The written YAML read back as a user's model file, with no error."""
+    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    loaded = load_text(result.text, name, catalog=known)
+    errors = [d.format() for d in loaded.diagnostics if d.severity is Severity.ERROR]
+    assert errors == []
+    assert loaded.model is not None
+    return loaded.model
+
+
+@pytest.fixture(scope="module")
+def model(imported: ImportResult, catalog: Catalog) -> SystemModel:
+    return reload(imported, catalog)
+
+
+@pytest.fixture(scope="module")
+def assessment(model: SystemModel, catalog: Catalog) -> Assessment:
+    return assess(model, catalog, as_of=AS_OF)
+
+
+def comment_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+# --- detection ------------------------------------------------------------------------------
+
+def test_detection_picks_pytm_and_only_for_pytm_files() -> None:
+    assert detect_format(read_source(BOT)) == "pytm"
+    assert pytm.detect(read_source(BOT).data)
+    assert not pytm.detect(read_source(THREAGILE_BOT).data)
+    assert not threagile.detect(read_source(BOT).data)
+    # pytm's own JSON input format (elements/boundaries/flows only) is pytm too
+    assert pytm.detect(read_source(FIXTURES / "missing-references.json").data)
+
+
+def test_import_is_deterministic(imported: ImportResult, catalog: Catalog) -> None:
+    again = import_file(BOT, catalog=catalog, as_of=AS_OF)
+    assert again.format == "pytm"
+    assert again.text == imported.text
+
+
+# --- what the model holds -------------------------------------------------------------------
+
+def test_elements_become_components_of_their_class(model: SystemModel) -> None:
+    types = {c.id: c.type for c in model.components}
+    assert types == {
+        "customer": "user",                  # Actor
+        "web-server": "service",             # Server
+        "support-agent": "agent",            # Agent
+        "chat-llm": "foundation-model",      # LLM
+        "local-classifier": "foundation-model",
+        "ticket-db": "data-store",           # Datastore
+        "session-store": "data-store",
+        "ticket-notifier": "service",        # Lambda
+        "email-service": "external-service",  # ExternalEntity
+        "gpt-summary-worker": "service",     # Process with an LLM-sounding name
+    }
+    components = {c.id: c for c in model.components}
+    assert components["chat-llm"].hosting == "managed-api"             # isThirdParty
+    assert components["local-classifier"].hosting == "self-hosted"     # isSelfHosted
+    local_model = components["local-classifier"].model
+    assert local_model is not None and local_model.origin == "fine-tuned"   # hasFineTuning
+    assert components["ticket-notifier"].hosting == "managed-service"
+
+
+def test_boundaries_nest_by_in_boundary(model: SystemModel) -> None:
+    boundaries = {b.id: (b.kind, b.parent) for b in model.boundaries}
+    assert boundaries == {
+        "internet": ("internet", None),
+        "aws-cloud": ("cloud-account", None),
+        "support-vpc": ("vpc", "aws-cloud"),
+        "agent-sandbox": ("container", "support-vpc"),
+        "model-provider": ("third-party", None),
+    }
+    placed = {c.id: c.boundary for c in model.components}
+    assert placed["customer"] == "internet"
+    assert placed["support-agent"] == "agent-sandbox"
+    assert placed["chat-llm"] == "model-provider"
+
+
+def test_dataflows_become_flows_with_their_protection(model: SystemModel) -> None:
+    protection = {f.id: (f.source, f.target, f.protocol, f.authenticated, f.encrypted)
+                  for f in model.flows}
+    # 12 pytm flows: 2 responses merged into their requests, 1 to a boundary and 1 from an
+    # undefined element left out
+    assert protection == {
+        "customer-chats": ("customer", "web-server", "https", False, True),
+        "ask-agent": ("web-server", "support-agent", "grpc", True, True),
+        "agent-prompts": ("support-agent", "chat-llm", "https", True, True),  # HTTPS: guessed
+        "classify-intent": ("web-server", "local-classifier", "http", True, False),
+        "look-up-ticket": ("support-agent", "ticket-db", "sql", True, False),
+        "store-turn": ("web-server", "session-store", "other", False, False),
+        "notify": ("ticket-notifier", "email-service", "smtp", True, True),   # TLSv13
+        "read-closed-tickets": ("gpt-summary-worker", "ticket-db", "sql", True, True),  # VPN
+    }
+    flows = {f.id: f for f in model.flows}
+    # the response "Answers" adds nothing new; "Model answer" is merged into "Agent prompts"
+    assert set(flows["agent-prompts"].data) == {"internal", "confidential", "pii",
+                                               "untrusted-content"}
+
+
+def test_data_classifications(model: SystemModel) -> None:
+    flows = {f.id: set(f.data) for f in model.flows}
+    assert flows["store-turn"] == {"internal", "untrusted-content",       # Chat message
+                                   "restricted", "credentials"}           # Session token
+    assert flows["look-up-ticket"] == {"confidential", "pii",             # Customer profile
+                                       "restricted", "payment"}           # Card number
+    data = {c.id: set(c.data) for c in model.components}
+    assert {"pii", "confidential"} <= data["ticket-db"]   # storesPII, storesSensitiveData
+    assert {"pii", "untrusted-content"} <= data["chat-llm"]
+    assert data["local-classifier"] == {"untrusted-content"}
+
+
+def test_store_agent_and_control_facts(model: SystemModel) -> None:
+    components = {c.id: c for c in model.components}
+    ticket_store = components["ticket-db"].store
+    session_store = components["session-store"].store
+    assert ticket_store is not None and ticket_store.encrypted_at_rest is True
+    assert session_store is not None and session_store.encrypted_at_rest is False
+    agent = components["support-agent"].agent
+    assert agent is not None
+    assert agent.model == "chat-llm"
+    assert [g.tool for g in agent.tools] == ["ticket-db"]
+    controls = {(c.control, c.targets, c.status) for c in model.controls}
+    assert controls == {
+        ("GUARD-INPUT-FILTER", ("chat-llm",), "implemented"),     # hasContentFiltering
+        ("GUARD-OUTPUT-FILTER", ("chat-llm",), "implemented"),
+        ("IAM-LEAST-PRIVILEGE", ("chat-llm",), "implemented"),    # controls.implementsPOLP
+    }
+
+
+# --- the comments ---------------------------------------------------------------------------
+
+def test_comments_carry_the_summary_and_the_open_questions(imported: ImportResult) -> None:
+    text = imported.text
+    assert text.startswith("# Imported from OWASP pytm JSON: ")
+    comments = comment_lines(text)
+    summary = next(line for line in comments if "need a human decision" in line)
+    counts = [int(n) for n in re.findall(r"\d+", summary)]
+    kinds = [n.kind for n in imported.notes]
+    assert counts == [kinds.count("mapped"), kinds.count("guessed"), kinds.count("human")]
+    assert any("'Audit to VPC'" in line and "a boundary" in line for line in comments)
+    assert any("'Ghost feed'" in line and "no element" in line for line in comments)
+    assert any("DE01" in line and "no threat" in line for line in comments)
+    assert any("INP02" in line and "mitigated" in line for line in comments)
+    assert any("excluded threats INP01" in line for line in comments)
+    lines = text.splitlines()
+    at = lines.index("  - id: gpt-summary-worker")
+    assert "its name suggests an LLM" in lines[at - 1]
+    at = lines.index("  - id: chat-llm")
+    assert any("uses retrieval (RAG)" in line for line in lines[at - 3:at])
+    assert "Staff SSO" in text and "does not train on our prompts" in text   # assumptions
+
+
+# --- the analysis ---------------------------------------------------------------------------
+
+def test_analysis_finds_what_the_pytm_model_shows(assessment: Assessment) -> None:
+    status = {s.finding.id: s.status for s in assessment.findings}
+    # the customer's chat from the internet is not authenticated
+    assert status["STRIDE-FLOW-UNAUTHENTICATED@customer-chats"] == "open"
+    assert status["STRIDE-STORE-UNENCRYPTED@session-store"] == "open"
+    assert status["STRIDE-FLOW-UNENCRYPTED@look-up-ticket"] == "open"
+    assert status["LLM01-DIRECT-INJECTION@support-agent"] == "open"
+    assert status["LLM01-DIRECT-INJECTION@local-classifier"] == "accepted"
+    assert "STRIDE-STORE-UNENCRYPTED@ticket-db" not in status
+    assert "STRIDE-FLOW-UNENCRYPTED@read-closed-tickets" not in status
+    assert (assessment.generative.value, assessment.agentic.value) == (4, 1)
+
+
+def test_accepted_findings_land_only_where_the_finding_exists(model: SystemModel,
+                                                              imported: ImportResult) -> None:
+    assert [(r.finding, r.expires) for r in model.accepted_risks] == [
+        ("LLM01-DIRECT-INJECTION@local-classifier", "2027-01-01")]   # pytm LLM07 (jailbreak)
+    assert "CVSS 5.3" in model.accepted_risks[0].reason
+    human = [n.message for n in imported.notes if n.kind == "human"]
+    # pytm LLM03 maps to LLM02-PROVIDER-RETENTION, which the analysis does not find here
+    assert any("does not find as LLM02-PROVIDER-RETENTION@chat-llm" in m for m in human)
+    assert any("LLM09" in m and "no threat" in m for m in human)
+
+
+# --- hostile input --------------------------------------------------------------------------
+
+VALID = "valid"
+HOSTILE: dict[str, str | tuple[int, int, str]] = {
+    "support-bot.json": VALID,
+    "malformed.json": (4, 28, "invalid JSON"),
+    "not-an-object.json": (1, 1, "object at the top level"),
+    "empty.json": (1, 1, "empty"),
+    "wrong-type-flows-object.json": (4, 12, "expected a list here, found an object"),
+    "wrong-type-element-text.json": (3, 56, "expected an object here, found text"),
+    "wrong-type-name-bool.json": (3, 48, "expected text here, found a boolean"),
+    "wrong-type-controls-text.json": (3, 69, "expected an object here, found text"),
+    "wrong-type-inboundary-list.json": (4, 69, "expected text here, found a list"),
+    "wrong-type-flow-data-text.json": (5, 72, "expected a list here, found text"),
+    "wrong-type-encrypted-text.json": (5, 42, "expected true or false here, found text"),
+    "wrong-type-classification-object.json": (3, 48, "expected text here, found an object"),
+    "number-as-name.json": VALID,
+    "missing-name.json": (3, 16, "missing required field 'name'"),
+    "duplicate-names.json": (5, 40, "two elements are named 'Web'"),
+    "duplicate-keys.json": (3, 55, "duplicate key 'name'"),
+    "missing-references.json": VALID,
+    "boundary-cycle.json": VALID,
+    "deep-boundaries.json": VALID,
+    "deep-nesting.json": (1, 152, "nested more than 64 levels"),
+    "huge-strings.json": VALID,
+    "hostile-names.json": VALID,
+    "python-tag.json": (2, 11, "is not allowed"),
+}
+
+
+def test_every_hostile_fixture_is_listed() -> None:
+    on_disk = {p.name for p in FIXTURES.iterdir() if p.name != "README.md"}
+    assert on_disk == set(HOSTILE)
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in on_disk)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_fixture(name: str, catalog: Catalog, tmp_path: Path,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid model or ImportFailed with the file, line and column; nothing ever executed."""
+    monkeypatch.chdir(tmp_path)   # a constructed object would leave a marker file here
+    expected = HOSTILE[name]
+    try:
+        result = import_file(FIXTURES / name, "pytm", display=name, catalog=catalog,
+                             as_of=AS_OF)
+    except ImportFailed as failed:
+        assert expected != VALID, failed.diagnostics[0].format()
+        first = failed.diagnostics[0]
+        line, column, words = expected
+        assert (first.file, first.line, first.column) == (name, line, column)
+        assert words in first.message
+    else:
+        assert expected == VALID
+        model = reload(result, catalog, name)
+        assert model.components
+        for line in comment_lines(result.text):
+            assert not UNSAFE.search(line)
+        assess(model, catalog, as_of=AS_OF)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_references_are_left_out_and_noted(catalog: Catalog) -> None:
+    result = import_file(FIXTURES / "missing-references.json", "pytm", catalog=catalog)
+    model = reload(result, catalog)
+    assert [f.id for f in model.flows] == ["ok", "classless-link"]   # the rest pointed nowhere
+    assert {c.id: c.type for c in model.components} == {
+        "web": "service", "big-iron": "service", "classless": "service"}
+    human = " | ".join(n.message for n in result.notes if n.kind == "human")
+    for words in ("'Ghost Region'", "'Ghost Zone'", "'Phantom'", "'Spectre'", "'Mainframe'",
+                  "sink 'Ghost'", "source 'Cloud', a boundary", "Classification.PURPLE",
+                  "LLM01 on 'Ghost'", "transferred"):
+        assert words in human
+
+
+def test_hostile_names_stay_on_one_clean_line(catalog: Catalog) -> None:
+    result = import_file(FIXTURES / "hostile-names.json", "pytm", catalog=catalog)
+    model = reload(result, catalog)
+    labels = [model.system.name] + [c.name for c in model.components] + \
+        [b.name for b in model.boundaries] + [f.name for f in model.flows]
+    for label in labels:
+        assert not UNSAFE.search(label) and "\n" not in label and "\r" not in label
+    assert "\x1b" not in result.text
+    web = next(c for c in model.components if c.type == "service")
+    assert "\x1b" in web.description
+    body = [line for line in result.text.splitlines() if line and not line.startswith("#")]
+    assert body[0] == "version: 1"
+
+
+def test_huge_strings_are_cut_to_name_length(catalog: Catalog) -> None:
+    result = import_file(FIXTURES / "huge-strings.json", "pytm", catalog=catalog)
+    model = reload(result, catalog)
+    assert len(model.system.name) == 200
+    assert all(len(c.name) <= 200 for c in model.components)
+    assert all(len(f.id) <= 64 for f in model.flows)
+    assert len(model.flows) == 1
+
+
+def test_ten_thousand_elements(tmp_path: Path, catalog: Catalog) -> None:
+    """10 000 elements and 10 000 flows: the import finishes (time is not asserted;
+    benchmarks measure speed)."""
+    count = 10_000
+    classes = ("Server", "Datastore", "LLM", "Agent", "Actor")
+    tm = {"name": "Ten thousand elements",
+          "elements": [{"__class__": classes[i % 5], "name": f"E{i}"} for i in range(count)],
+          "flows": [{"name": f"F{i}", "source": f"E{i}", "sink": f"E{(i + 1) % count}",
+                     "protocol": "HTTPS"} for i in range(count)]}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(tm), encoding="utf-8")
+    result = import_file(path, catalog=catalog)
+    assert result.format == "pytm"
+    assert (len(result.model.components), len(result.model.flows)) == (count, count)
