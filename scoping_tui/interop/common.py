@@ -128,6 +128,9 @@ def read_source(path: FsPath, display: str | None = None,
 
 
 def parse_source(text: str, name: str) -> Source:
+    if not text.strip():
+        raise ImportFailed((Diagnostic(name, START, Severity.ERROR,
+                                       "file is empty: there is nothing to import", "empty"),))
     parsed = parse(text, name)
     if isinstance(parsed, LoadFailure):
         raise ImportFailed(_json_message(text, name, parsed.diagnostics))
