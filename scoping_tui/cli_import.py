@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -59,6 +60,11 @@ def register(sub: argparse._SubParsersAction[Any],
     parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
                         help="also map onto threats and controls from this catalog "
                         "(repeatable)")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+                        metavar="YYYY-MM-DD",
+                        help="the import's date (default: today): acceptances the source gives "
+                        "no expiry get one 90 days after it, and accepted risks are kept only "
+                        "where the analysis on that date finds them")
     add_max_size(parser)
 
 
@@ -73,7 +79,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     try:
         result = import_file(Path(args.file), args.source_format, display=display(args.file),
-                             max_bytes=args.max_size, catalog=catalog)
+                             max_bytes=args.max_size, catalog=catalog, as_of=args.as_of)
     except ImportFailed as exc:
         for diagnostic in exc.diagnostics:
             sys.stderr.write(line(diagnostic.format()) + "\n")

@@ -226,8 +226,8 @@ COMMANDS = {c.name: c for c in (
 # representative set of invalid files, and every command and format through every valid file,
 # where they really differ. (All commands for all files take minutes on a small machine.)
 EVERY_FILE = ("validate", "analyze", "report-md", "open-summary")
-OTHER_FORMATS = ("check", "diff-markdown", "diagram-mmd", "report-json", "report-sarif", "report-csv",
-                 "report-html", "diagram-svg")
+OTHER_FORMATS = ("check", "diff-markdown", "diagram-mmd", "report-json", "report-sarif",
+                 "report-csv", "report-html", "diagram-svg")
 REPRESENTATIVE = ("alias-bomb.yaml", "python-object-apply.yaml", "nesting-10000-deep.yaml",
                   "invalid-utf8.yaml", "id-with-angle.yaml", "above-size-limit.yaml",
                   "hostile-file-name-invalid")

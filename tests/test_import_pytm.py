@@ -213,7 +213,8 @@ def test_analysis_finds_what_the_pytm_model_shows(assessment: Assessment) -> Non
 def test_accepted_findings_land_only_where_the_finding_exists(model: SystemModel,
                                                               imported: ImportResult) -> None:
     assert [(r.finding, r.expires) for r in model.accepted_risks] == [
-        ("LLM01-DIRECT-INJECTION@local-classifier", "2027-01-01")]   # pytm LLM07 (jailbreak)
+        ("LLM01-DIRECT-INJECTION@local-classifier", "2027-02-26")]   # pytm LLM07 (jailbreak)
+    # pytm records no date: the acceptance lasts 90 days from the import's --as-of
     assert "CVSS 5.3" in model.accepted_risks[0].reason
     human = [n.message for n in imported.notes if n.kind == "human"]
     # pytm LLM03 maps to LLM02-PROVIDER-RETENTION, which the analysis does not find here

@@ -222,10 +222,12 @@ def test_accepted_risks_land_only_where_the_finding_exists(model: SystemModel,
     session = risks["STRIDE-STORE-UNENCRYPTED@session-cache"]
     assert (session.owner, session.ticket, session.expires) == ("Jane Doe", "SEC-101",
                                                                 "2027-06-01")
-    assert risks["STRIDE-FLOW-UNAUTHENTICATED@partner-crm-crm-webhook"].expires == "2027-01-01"
+    # no usable tracking date: 90 days from the import's --as-of (2026-11-28)
+    assert risks["STRIDE-FLOW-UNAUTHENTICATED@partner-crm-crm-webhook"].expires == "2027-02-26"
     guessed = [n.message for n in imported.notes if n.kind == "guessed"]
     assert any("2027-06-01 is a year after the tracking date 2026-06-01" in m for m in guessed)
-    assert any("2027-01-01 is a year after 2026-01-01 (no usable date)" in m for m in guessed)
+    assert any("2027-02-26 is 90 days after the import (no usable tracking date)" in m
+               for m in guessed)
     human = [n.message for n in imported.notes if n.kind == "human"]
     assert any("does not find as STRIDE-STORE-UNENCRYPTED@ticket-db" in m for m in human)
     assert any("in-progress" in m and "sql-nosql-injection" in m for m in human)

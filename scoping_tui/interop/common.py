@@ -10,6 +10,7 @@ human decision.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
 from scoping_tui.model.load import Document, LoadFailure, parse, read_text
 from scoping_tui.model.paths import Path, format_path
 
+ACCEPTANCE_DAYS = 90
 NoteKind = Literal["mapped", "guessed", "human"]
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _COMMENT_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
@@ -185,6 +187,8 @@ class ModelBuilder:
     """Accepted risks the source declares; kept only where the analysis has that finding."""
     ids: dict[str, str] = field(default_factory=dict)
     """Source identifier → id given in the model."""
+    today: dt.date = field(default_factory=dt.date.today)
+    """The import's "today" (``--as-of``), from which guessed expiry dates are counted."""
     _used: set[str] = field(default_factory=set)
     _next: dict[str, int] = field(default_factory=dict)
     """The next number to try per slug, so many elements of one name stay linear."""
@@ -209,6 +213,11 @@ class ModelBuilder:
         if source_key is not None:
             self.ids[source_key] = candidate
         return candidate
+
+    def guessed_expiry(self) -> str:
+        """An expiry for an acceptance the source gives none for: ACCEPTANCE_DAYS from today,
+        so it is reviewed soon rather than kept forever."""
+        return (self.today + dt.timedelta(days=ACCEPTANCE_DAYS)).isoformat()
 
     def note(self, kind: NoteKind, message: str, element: str = "") -> None:
         self.notes.append(Note(kind, comment_text(message), element))

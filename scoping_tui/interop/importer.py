@@ -76,7 +76,7 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
     module = converter(name)
     if not isinstance(source.data, dict):
         raise source.fail((), f"expected an object at the top level, as in {module.TITLE} files")
-    builder = ModelBuilder(module.TITLE, source.file)
+    builder = ModelBuilder(module.TITLE, source.file, today=as_of or dt.date.today())
     module.convert(source, builder, catalog)
     model = _checked(builder, catalog)
     if builder.candidate_risks:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ModelBuilder, Source, comment_text
+from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source, comment_text
 from scoping_tui.model.paths import Path
 
 TITLE = "OWASP pytm JSON"
@@ -111,7 +111,6 @@ _THREAT_MAP = {
     "LLM07": "LLM01-DIRECT-INJECTION",
     "LLM08": "LLM02-SENSITIVE-DISCLOSURE",
 }
-_GUESSED_EXPIRY = "2027-01-01"
 """pytm records no date for a response: a year from a fixed date, so output is deterministic."""
 _DESCRIBED_CONTROLS = (
     "authenticatesDestination", "authorizesSource", "checksInputBounds", "encodesOutput",
@@ -696,7 +695,8 @@ class _Converter:
                 "owner": "unknown (accepted in pytm)",
                 "reason": f"accepted in pytm ({threat}" + (f", CVSS {cvss}" if cvss else "")
                           + ")" + (f": {reason}" if reason else ""),
-                "expires": _GUESSED_EXPIRY,
+                "expires": self.out.guessed_expiry(),
             })
             self.out.note("guessed", f"accepted finding {shown}: pytm records no owner or "
-                          f"date; owner unknown, expiry {_GUESSED_EXPIRY}")
+                          f"date; owner unknown, expiry {self.out.guessed_expiry()} "
+                          f"({ACCEPTANCE_DAYS} days after the import)")

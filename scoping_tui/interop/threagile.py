@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ModelBuilder, Source, comment_text
+from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source, comment_text
 from scoping_tui.model.paths import Path
 
 TITLE = "Threagile YAML"
@@ -175,7 +175,6 @@ _RISK_MAP: dict[str, tuple[str, str]] = {
     "unencrypted-communication": ("STRIDE-FLOW-UNENCRYPTED", "link"),
     "unguarded-access-from-internet": ("STRIDE-ENTRY-DOS", "asset"),
 }
-_FALLBACK_TRACKING_DATE = dt.date(2026, 1, 1)
 """Base of a guessed expiry when a tracked risk has no usable date (deterministic output)."""
 
 
@@ -841,8 +840,8 @@ class _Converter:
             date_text = self.source.text((*path, "date")).strip()
             expires = _one_year_after(date_text)
             if expires is None:
-                expires = _FALLBACK_TRACKING_DATE.replace(year=_FALLBACK_TRACKING_DATE.year + 1)
-                basis = f"a year after {_FALLBACK_TRACKING_DATE.isoformat()} (no usable date)"
+                expires = dt.date.fromisoformat(self.out.guessed_expiry())
+                basis = f"{ACCEPTANCE_DAYS} days after the import (no usable tracking date)"
             else:
                 basis = f"a year after the tracking date {date_text[:10]}"
             owner = _label(self.source.text((*path, "checked_by")), "") or author
