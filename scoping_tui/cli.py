@@ -20,8 +20,10 @@ from scoping_tui.cli_support import (
 from scoping_tui.cli_support import add_max_size as _add_max_size
 from scoping_tui.cli_support import catalog_or_report as _catalog
 from scoping_tui.cli_support import counts as _counts
+from scoping_tui.cli_support import date_arg as _date
 from scoping_tui.cli_support import emit as _emit
 from scoping_tui.cli_support import emit_bytes as _emit_bytes
+from scoping_tui.cli_support import formatter as _formatter
 from scoping_tui.cli_support import line as _line
 from scoping_tui.cli_support import load as _load
 from scoping_tui.cli_support import plural as _plural
@@ -48,10 +50,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_no_color(check)
 
     cli_diff.register(sub)
-    cli_import.register(sub, _formatter)
+    cli_import.register(sub)
 
     report = sub.add_parser(
         "report", formatter_class=_formatter,
@@ -319,13 +317,6 @@ def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
                         help="the date acceptances are judged against (default: today), for "
                         "reproducible runs")
     _add_max_size(parser)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _never_fail_to_print() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -13,14 +12,17 @@ from scoping_tui.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    byte_count,
     catalog_or_report,
     counts,
+    date_arg,
     emit_bytes,
     line,
     plural,
     printable,
     valid_model,
 )
+from scoping_tui.cli_support import formatter as _formatter
 from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.engine.threats import SEVERITIES
@@ -62,27 +64,6 @@ exit codes:
 """
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _byte_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of bytes")
-    return value
-
-
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the `diff` subcommand to the CLI's subparsers."""
     parser = sub.add_parser(
@@ -108,10 +89,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
                         "model's system.phase)")
     parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
                         help="extend the built-in catalog with this file (repeatable)")
-    parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date acceptances are judged against (default: today), for "
                         "reproducible runs")
-    parser.add_argument("--max-size", type=_byte_count, default=None, metavar="BYTES",
+    parser.add_argument("--max-size", type=byte_count, default=None, metavar="BYTES",
                         help=f"largest model file to read, on either side (default: "
                         f"{max_bytes_from_env()}, or $SCOPING_TUI_MAX_BYTES)")
     parser.add_argument("--no-color", action="store_true",

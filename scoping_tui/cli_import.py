@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,8 +12,10 @@ from scoping_tui.cli_support import (
     EXIT_USAGE,
     add_max_size,
     catalog_or_report,
+    date_arg,
     display,
     emit,
+    formatter,
     line,
 )
 from scoping_tui.fileio import atomic_write_text
@@ -35,12 +36,11 @@ valid model; what the import could only guess, and what needs a human decision, 
 the top of the file and beside each element as comments, and summarised on standard error."""
 
 
-def register(sub: argparse._SubParsersAction[Any],
-             formatter: Any = None) -> None:
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser(
         "import", help="convert a Threagile, pytm, Threat Dragon, Threat Composer or OTM model",
         description=DESCRIPTION,
-        formatter_class=formatter or argparse.RawDescriptionHelpFormatter,
+        formatter_class=formatter,
         epilog="examples:\n"
         "  scoping-tui import threagile.yaml -o threat-model.yaml\n"
         "  scoping-tui import dragon.json --from threat-dragon -o threat-model.yaml\n"
@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction[Any],
     parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
                         help="also map onto threats and controls from this catalog "
                         "(repeatable)")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+    parser.add_argument("--as-of", type=date_arg, default=None,
                         metavar="YYYY-MM-DD",
                         help="the import's date (default: today): acceptances the source gives "
                         "no expiry get one 90 days after it, and accepted risks are kept only "

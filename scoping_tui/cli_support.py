@@ -126,6 +126,18 @@ def emit_bytes(data: bytes, output: str, model_file: str | Sequence[str]) -> int
     return EXIT_OK
 
 
+def formatter(prog: str) -> argparse.HelpFormatter:
+    """Help that keeps the line breaks of descriptions and examples."""
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def byte_count(text: str) -> int:
     try:
         value = int(text)
