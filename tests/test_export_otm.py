@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import unicodedata
 from pathlib import Path
@@ -17,22 +16,22 @@ from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.export.otm import render_otm
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.model.types import SystemModel
-from scoping_tui.model.validate import load_model, load_text
-from tests.conftest import ROOT, SAMPLES
-from tests.test_export_threat_composer import hostile_model
+from scoping_tui.model.validate import load_text
+from tests.conftest import ROOT
+from tests.interop_support import (
+    AS_OF,
+    assessed,
+    assessed_elsewhere,
+    hostile_assessments,
+    sample_fixture,
+    with_boundary_threat,
+)
 
 SCHEMA_FILE = ROOT.parent / "shared" / "external" / "otm-schema.json"
-AS_OF = dt.date(2026, 11, 28)
-HOSTILE_DIR = ROOT / "tests" / "data" / "hostile"
 KEY = "scoping-tui"
 needs_schema = pytest.mark.skipif(not SCHEMA_FILE.exists(), reason="the shared OTM schema is "
                                   "not beside this checkout (CI and the team's machines have it)")
-
-
-def assessed(path: Path) -> Assessment:
-    result = load_model(path, str(path.relative_to(ROOT)))
-    assert result.model is not None, [d.format() for d in result.diagnostics]
-    return assess(result.model, load_catalog(), as_of=AS_OF)
+sample = sample_fixture(render_otm)
 
 
 def exported(assessment: Assessment) -> dict[str, Any]:
@@ -95,12 +94,6 @@ def rebuilt_model(document: dict[str, Any]) -> SystemModel:
     loaded = load_text(_yaml_text(rebuild(document)), "rebuilt.yaml")
     assert loaded.model is not None, [d.format() for d in loaded.diagnostics]
     return loaded.model
-
-
-@pytest.fixture(scope="module", params=SAMPLES, ids=lambda p: p.stem)
-def sample(request: pytest.FixtureRequest) -> tuple[Assessment, dict[str, Any]]:
-    assessment = assessed(request.param)
-    return assessment, exported(assessment)
 
 
 @needs_schema
@@ -246,16 +239,7 @@ def test_components_outside_any_boundary_get_a_marked_zone_with_a_free_id() -> N
     assert all(KEY not in (z.get("attributes") or {}) for z in exported(placed)["trustZones"])
 
 
-def _hostile() -> list[tuple[str, Assessment]]:
-    loaded = load_text(hostile_model(), "hostile.yaml")
-    assert loaded.model is not None, [d.format() for d in loaded.diagnostics]
-    found = [("generated", assess(loaded.model, load_catalog(), as_of=AS_OF))]
-    found += [(name, assessed(HOSTILE_DIR / name))
-              for name in ("hostile-names.yaml", "nul-and-noncharacters.yaml")]
-    return found
-
-
-@pytest.mark.parametrize(("name", "assessment"), _hostile(),
+@pytest.mark.parametrize(("name", "assessment"), hostile_assessments(),
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_hostile_text_validates_and_comes_back_exactly(name: str,
                                                        assessment: Assessment) -> None:
@@ -276,49 +260,13 @@ def test_hostile_text_validates_and_comes_back_exactly(name: str,
 def test_exports_are_deterministic(tmp_path: Path) -> None:
     sample = ROOT / "samples" / "multi-agent-research.yaml"
     first = render_otm(assessed(sample))
-    copy = tmp_path / "copy.yaml"
-    copy.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
-    result = load_model(copy, "samples/multi-agent-research.yaml")
-    assert result.model is not None
-    assert render_otm(assess(result.model, load_catalog(), as_of=AS_OF)) == first
+    assert render_otm(assessed_elsewhere(sample, tmp_path)) == first
 
 
 def test_the_report_dispatcher_offers_it() -> None:
     assessment = assessed(ROOT / "samples" / "saas-copilot.yaml")
     assert "otm" in REPORT_FORMATS
     assert render_report("otm", assessment) == render_otm(assessment)
-
-
-ORG_CATALOG = """\
-version: 1
-threats:
-  - id: ORG-EDGE-ZONE
-    title: Internet zone reaches the system directly
-    description: The system's own components sit in a zone anyone on the internet can reach.
-    stride: [S, D]
-    target: boundary
-    when: {fact: kind, equals: internet}
-    likelihood: medium
-    impact: high
-    references: {}
-controls:
-  - id: ORG-EDGE-FIREWALL
-    title: Filter traffic at the edge
-    description: Put a web application firewall in front of everything in the internet zone.
-    phase: prototype
-    layer: ai-application
-    mitigates: [ORG-EDGE-ZONE]
-    references: {}
-"""
-
-
-def with_boundary_threat(tmp_path: Path) -> Assessment:
-    """An organisation's catalog adds a threat on boundaries, which OTM zones cannot carry."""
-    extra = tmp_path / "org.yaml"
-    extra.write_text(ORG_CATALOG, encoding="utf-8")
-    loaded = load_model(ROOT / "samples" / "multi-agent-research.yaml")
-    assert loaded.model is not None
-    return assess(loaded.model, load_catalog([extra]), as_of=AS_OF)
 
 
 def test_findings_on_a_boundary_stay_with_its_trust_zone(tmp_path: Path) -> None:

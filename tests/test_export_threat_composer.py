@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -12,25 +11,24 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from scoping_tui.engine.assessment import Assessment, assess
+from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.export.threat_composer import render_threat_composer
-from scoping_tui.model.validate import load_model, load_text
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT
+from tests.interop_support import (
+    assessed,
+    assessed_elsewhere,
+    hostile_assessments,
+    sample_fixture,
+    with_boundary_threat,
+)
 
 SCHEMA_FILE = ROOT.parent / "shared" / "external" / "threat-composer-v1.schema.json"
-AS_OF = dt.date(2026, 11, 28)
-HOSTILE_DIR = ROOT / "tests" / "data" / "hostile"
 needs_schema = pytest.mark.skipif(not SCHEMA_FILE.exists(), reason="the shared Threat Composer "
                                   "schema is not beside this checkout (CI and the team's "
                                   "machines have it)")
-
-
-def assessed(path: Path) -> Assessment:
-    result = load_model(path, str(path.relative_to(ROOT)))
-    assert result.model is not None, [d.format() for d in result.diagnostics]
-    return assess(result.model, load_catalog(), as_of=AS_OF)
+sample = sample_fixture(render_threat_composer)
 
 
 def exported(assessment: Assessment) -> dict[str, Any]:
@@ -70,12 +68,6 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _metadata(threat: dict[str, Any]) -> dict[str, Any]:
     return {item["key"]: item["value"] for item in threat["metadata"]}
-
-
-@pytest.fixture(scope="module", params=SAMPLES, ids=lambda p: p.stem)
-def sample(request: pytest.FixtureRequest) -> tuple[Assessment, dict[str, Any]]:
-    assessment = assessed(request.param)
-    return assessment, exported(assessment)
 
 
 @needs_schema
@@ -225,12 +217,7 @@ def test_the_application_architecture_and_data_flows_are_described() -> None:
 def test_exports_are_deterministic_and_ids_never_change(tmp_path: Path) -> None:
     sample = ROOT / "samples" / "ops-agent.yaml"
     first = render_threat_composer(assessed(sample))
-    copy = tmp_path / "ops-agent.yaml"
-    copy.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
-    result = load_model(copy, "samples/ops-agent.yaml")
-    assert result.model is not None
-    again = render_threat_composer(assess(result.model, load_catalog(), as_of=AS_OF))
-    assert first == again
+    assert render_threat_composer(assessed_elsewhere(sample, tmp_path)) == first
     document = json.loads(first)
     # Re-importing an updated export must update, not duplicate: ids are derived, not random.
     by_tag = {t["tags"][0]: t["id"] for t in document["threats"]}
@@ -247,65 +234,10 @@ def test_the_report_dispatcher_offers_it() -> None:
 
 # --- hostile text ----------------------------------------------------------------------------
 
-LONG = "Ünïcødé 🔥 <script>alert('x')</script> \"quoted\" \u202eevil\u202c\n" * 200
-NAME = ("\u202e<script>\"Name\"</script>\n" + "🔥" * 200)[:200]
-
-
-def hostile_model() -> str:
-    """A valid model whose every text is hostile: 10 000-character descriptions, names at the
-    200-character limit full of astral emoji, quotes, newlines, markup and bidi overrides."""
-    assert len(LONG) > 10_000
-    model = {
-        "version": 1,
-        "system": {"name": NAME, "description": LONG, "owner": LONG[:300], "phase": "production",
-                   "tags": ["<b>x</b>", "\u202etag\u0007"]},
-        "boundaries": [
-            {"id": "net", "name": NAME, "kind": "internet", "description": LONG},
-            {"id": "cloud", "name": NAME, "kind": "cloud-account"},
-            {"id": "vpc", "name": NAME, "kind": "vpc", "parent": "cloud"},
-        ],
-        "components": [
-            {"id": "person", "name": NAME, "type": "user", "boundary": "net"},
-            {"id": "app", "name": NAME, "type": "client-app", "boundary": "net",
-             "description": LONG},
-            {"id": "bot", "name": NAME, "type": "agent", "boundary": "vpc", "description": LONG,
-             "data": ["pii", "credentials", "untrusted-content"],
-             "agent": {"model": "llm", "tools": [{"tool": "shell",
-                                                  "permissions": ["execute", "write"]}],
-                       "runs_generated_code": True, "approval": "none"}},
-            {"id": "llm", "name": NAME, "type": "foundation-model", "hosting": "managed-api",
-             "model": {"provider": LONG, "origin": "pre-trained"}},
-            {"id": "shell", "name": NAME, "type": "tool", "boundary": "vpc",
-             "tool": {"authentication": "none", "side_effects": ["execute"]}},
-        ],
-        "flows": [
-            {"id": "ask", "from": "person", "to": "app", "name": LONG, "data": ["pii"],
-             "protocol": "http", "authenticated": False, "encrypted": False,
-             "description": LONG},
-            {"id": "call", "from": "app", "to": "bot", "name": NAME,
-             "data": ["untrusted-content", "pii"], "protocol": "https"},
-            {"id": "infer", "from": "bot", "to": "llm", "data": ["pii"]},
-        ],
-        "controls": [{"control": "GUARD-INPUT-FILTER", "targets": ["bot"],
-                      "status": "implemented", "evidence": LONG, "owner": LONG[:500]}],
-        "accepted_risks": [{"finding": "LLM09-MISINFORMATION@bot", "owner": NAME,
-                            "reason": LONG, "expires": "2099-12-31", "ticket": NAME}],
-    }
-    return json.dumps(model, ensure_ascii=False)
-
-
-def _hostile_assessments() -> Iterator[tuple[str, Assessment]]:
-    loaded = load_text(hostile_model(), "hostile.yaml")
-    assert loaded.model is not None, [d.format() for d in loaded.diagnostics]
-    yield "generated", assess(loaded.model, load_catalog(), as_of=AS_OF)
-    for name in ("hostile-names.yaml", "nul-and-noncharacters.yaml"):
-        yield name, assessed(HOSTILE_DIR / name)
-
-
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-@pytest.mark.parametrize(("name", "assessment"), list(_hostile_assessments()),
+@pytest.mark.parametrize(("name", "assessment"), hostile_assessments(),
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_hostile_text_is_cleaned_and_clipped_to_the_schemas_limits(
         name: str, assessment: Assessment) -> None:
@@ -336,8 +268,6 @@ def test_the_length_check_counts_like_the_browser() -> None:
 
 
 def test_a_finding_on_a_boundary_is_a_threat_too(tmp_path: Path) -> None:
-    from tests.test_export_otm import with_boundary_threat
-
     assessment = with_boundary_threat(tmp_path)
     document = exported(assessment)
     if SCHEMA_FILE.exists():

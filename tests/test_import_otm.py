@@ -8,7 +8,6 @@ The round trip exports every bundled sample with ``scoping_tui.export.otm`` and 
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import json
 import re
@@ -17,35 +16,32 @@ from pathlib import Path
 import pytest
 
 from scoping_tui.engine.assessment import assess
-from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.engine.catalog import Catalog
 from scoping_tui.export.otm import render_otm
 from scoping_tui.interop import otm
 from scoping_tui.interop.common import ImportFailed, read_source
 from scoping_tui.interop.importer import FORMATS, ImportResult, converter, import_file
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
-from scoping_tui.model.validate import load_model, load_text
+from scoping_tui.model.validate import load_model
+from tests import interop_support
+from tests.conftest import SAMPLES
+from tests.interop_support import (
+    AS_OF,
+    INTEROP,
+    assert_all_listed,
+    reloaded,
+    summary_header,
+    write_json,
+)
 
-DATA = Path(__file__).parent / "data" / "interop" / "otm"
+DATA = INTEROP / "otm"
 HOSTILE = DATA / "hostile"
 PLAIN = DATA / "plain-iriusrisk-style.otm.json"
 README_STYLE = DATA / "plain-readme-style.otm.yaml"
-SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml"))
-AS_OF = dt.date(2026, 11, 28)
 
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-def reloaded(result: ImportResult, catalog: Catalog) -> SystemModel:
-    """The imported YAML as the model loader reads it: it must be a valid model."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    loaded = load_text(result.text, "imported.yaml", catalog=known)
-    assert loaded.ok, [d.format() for d in loaded.diagnostics]
-    assert loaded.model is not None
-    return loaded.model
+# Shared fixtures, bound here so that pytest finds them.
+catalog = interop_support.catalog
+in_tmp = interop_support.in_tmp
 
 
 def notes(result: ImportResult, kind: str, element: str | None = None) -> list[str]:
@@ -149,10 +145,7 @@ def test_every_decision_is_a_comment_above_its_element() -> None:
         "  # decide: the name mentions 'model' but the OTM type does not say it is an AI "
         "component: if it is a model, agent or store, change its type",
     ]
-    header = lines[:lines.index("version: 1")]
-    assert all(line.startswith("#") or not line for line in header)
-    human = len(notes(result, "human"))
-    assert f"{human} need a human decision" in header[1]
+    summary_header(result, "Open Threat Model (OTM)", PLAIN)
 
 
 def test_readme_style_yaml_with_older_forms(catalog: Catalog) -> None:
@@ -317,9 +310,7 @@ HOSTILE_FILES = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")
 
 
 def test_every_hostile_file_is_listed() -> None:
-    assert {p.name for p in HOSTILE_FILES} == set(EXPECTED)
-    readme = (DATA / "README.md").read_text(encoding="utf-8")
-    assert all(f"`{name}`" in readme for name in EXPECTED)
+    assert_all_listed(HOSTILE, EXPECTED, DATA / "README.md")
 
 
 def check(path: Path, catalog: Catalog, expected: str | None) -> ImportResult | None:
@@ -343,11 +334,8 @@ def check(path: Path, catalog: Catalog, expected: str | None) -> ImportResult | 
 
 
 @pytest.mark.parametrize("path", HOSTILE_FILES, ids=lambda p: p.name)
-def test_hostile_file(path: Path, catalog: Catalog, tmp_path: Path,
-                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # an executed tag would `touch hostile-marker-otm*` here
+def test_hostile_file(path: Path, catalog: Catalog, in_tmp: Path) -> None:
     check(path, catalog, EXPECTED[path.name])
-    assert not list(tmp_path.glob("hostile-marker*"))
 
 
 def test_hostile_names_keep_yaml_and_comments_intact(catalog: Catalog) -> None:
@@ -390,15 +378,10 @@ def test_nesting_cycles_are_broken(catalog: Catalog) -> None:
     assert sum("cycle" in n for n in notes(result, "human")) == 1
 
 
-def write(path: Path, document: dict[str, object]) -> Path:
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
 def test_ten_thousand_components_and_flows(tmp_path: Path, catalog: Catalog) -> None:
     """Bounded: the import finishes (no timing assertion; benchmarks measure speed)."""
     n = 10_000
-    path = write(tmp_path / "big.otm.json", {
+    path = write_json(tmp_path / "big.otm.json", {
         "otmVersion": "0.2.0", "project": {"name": "Big", "id": "big"},
         "trustZones": [{"id": "z", "name": "Cloud", "risk": {"trustRating": 70}}],
         "components": [{"id": f"svc-{i}", "name": f"Service {i}", "type": "web-service",
@@ -411,7 +394,7 @@ def test_ten_thousand_components_and_flows(tmp_path: Path, catalog: Catalog) -> 
 
 def test_deep_chains_of_zones_and_components(tmp_path: Path, catalog: Catalog) -> None:
     m = 2_000
-    path = write(tmp_path / "deep.otm.json", {
+    path = write_json(tmp_path / "deep.otm.json", {
         "otmVersion": "0.2.0", "project": {"name": "Deep", "id": "deep"},
         "trustZones": [{"id": f"z{i}", "name": f"Zone {i}", "risk": {"trustRating": 50},
                         **({"parent": {"trustZone": f"z{i - 1}"}} if i else {})}
@@ -435,7 +418,7 @@ def test_deep_chains_of_zones_and_components(tmp_path: Path, catalog: Catalog) -
 
 
 def test_huge_strings(tmp_path: Path, catalog: Catalog) -> None:
-    path = write(tmp_path / "huge.otm.json", {
+    path = write_json(tmp_path / "huge.otm.json", {
         "otmVersion": "0.2.0",
         "project": {"name": "X" * 1_000_000, "id": "huge", "description": "D" * 1_000_000},
         "trustZones": [{"id": "z", "name": "Z" * 100_000, "risk": {"trustRating": 70}}],

@@ -8,61 +8,42 @@ types, nesting and flow protection, the comments, the findings, and which accept
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
 
-from scoping_tui.engine.assessment import Assessment, assess
-from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.engine.assessment import Assessment
+from scoping_tui.engine.catalog import Catalog
 from scoping_tui.interop import pytm, threagile
-from scoping_tui.interop.common import ImportFailed, read_source
+from scoping_tui.interop.common import read_source
 from scoping_tui.interop.importer import ImportResult, detect_format, import_file
-from scoping_tui.model.diagnostics import Severity
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
-from scoping_tui.model.validate import load_text
+from tests import interop_support
+from tests.interop_support import (
+    AS_OF,
+    INTEROP,
+    assert_all_listed,
+    assert_clean_names,
+    check_hostile,
+    comment_lines,
+    reloaded,
+    summary_header,
+)
 
-FIXTURES = Path(__file__).parent / "data" / "interop" / "threagile"
+FIXTURES = INTEROP / "threagile"
 BOT = FIXTURES / "support-bot.yaml"
-PYTM_BOT = Path(__file__).parent / "data" / "interop" / "pytm" / "support-bot.json"
-AS_OF = dt.date(2026, 11, 28)
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+PYTM_BOT = INTEROP / "pytm" / "support-bot.json"
 
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
+# Shared fixtures, bound here so that pytest finds them; ``model`` reads back ``imported``.
+catalog = interop_support.catalog
+model = interop_support.model
+assessment = interop_support.assessment
+in_tmp = interop_support.in_tmp
 
 
 @pytest.fixture(scope="module")
 def imported(catalog: Catalog) -> ImportResult:
     return import_file(BOT, catalog=catalog, as_of=AS_OF)
-
-
-def reload(result: ImportResult, catalog: Catalog, name: str = "imported.yaml") -> SystemModel:
-    """The written YAML read back as a user's model file, with no error."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    loaded = load_text(result.text, name, catalog=known)
-    errors = [d.format() for d in loaded.diagnostics if d.severity is Severity.ERROR]
-    assert errors == []
-    assert loaded.model is not None
-    return loaded.model
-
-
-@pytest.fixture(scope="module")
-def model(imported: ImportResult, catalog: Catalog) -> SystemModel:
-    return reload(imported, catalog)
-
-
-@pytest.fixture(scope="module")
-def assessment(model: SystemModel, catalog: Catalog) -> Assessment:
-    return assess(model, catalog, as_of=AS_OF)
-
-
-def comment_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
 
 
 # --- detection ------------------------------------------------------------------------------
@@ -177,12 +158,8 @@ def test_store_and_agent_facts(model: SystemModel) -> None:
 
 def test_comments_carry_the_summary_and_the_open_questions(imported: ImportResult) -> None:
     text = imported.text
-    assert text.startswith("# Imported from Threagile YAML: ")
+    summary_header(imported, "Threagile YAML", BOT)
     comments = comment_lines(text)
-    summary = next(line for line in comments if "need a human decision" in line)
-    counts = [int(n) for n in re.findall(r"\d+", summary)]
-    kinds = [n.kind for n in imported.notes]
-    assert counts == [kinds.count("mapped"), kinds.count("guessed"), kinds.count("human")]
     assert "# Needs a human decision:" in comments
     assert any("cross-site-scripting" in line and "no threat" in line for line in comments)
     assert any("unencrypted-communication@*@*@*" in line and "wildcards" in line
@@ -235,8 +212,8 @@ def test_accepted_risks_land_only_where_the_finding_exists(model: SystemModel,
 
 # --- hostile input --------------------------------------------------------------------------
 
-VALID = "valid"
-HOSTILE: dict[str, str | tuple[int, int, str]] = {
+VALID = None
+HOSTILE: dict[str, tuple[int, int, str] | None] = {
     "support-bot.yaml": VALID,
     "malformed-syntax.yaml": (6, 4, "invalid YAML"),
     "not-a-mapping.yaml": (1, 1, "object at the top level"),
@@ -267,58 +244,28 @@ HOSTILE: dict[str, str | tuple[int, int, str]] = {
 
 
 def test_every_hostile_fixture_is_listed() -> None:
-    on_disk = {p.name for p in FIXTURES.iterdir() if p.name != "README.md"}
-    assert on_disk == set(HOSTILE)
-    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
-    assert all(f"`{name}`" in readme for name in on_disk)
+    assert_all_listed(FIXTURES, HOSTILE, FIXTURES / "README.md")
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_fixture(name: str, catalog: Catalog, tmp_path: Path,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_fixture(name: str, catalog: Catalog, in_tmp: Path) -> None:
     """A valid model or ImportFailed with the file, line and column; nothing ever executed."""
-    monkeypatch.chdir(tmp_path)   # a constructed object would leave a marker file here
-    expected = HOSTILE[name]
-    try:
-        result = import_file(FIXTURES / name, "threagile", display=name, catalog=catalog,
-                             as_of=AS_OF)
-    except ImportFailed as failed:
-        assert expected != VALID, failed.diagnostics[0].format()
-        first = failed.diagnostics[0]
-        line, column, words = expected
-        assert (first.file, first.line, first.column) == (name, line, column)
-        assert words in first.message
-    else:
-        assert expected == VALID
-        model = reload(result, catalog, name)
-        assert model.components
-        for line in comment_lines(result.text):
-            assert not UNSAFE.search(line)
-        assess(model, catalog, as_of=AS_OF)
-    assert list(tmp_path.iterdir()) == []
+    check_hostile(FIXTURES / name, "threagile", HOSTILE[name], catalog, display=name)
 
 
 def test_hostile_names_stay_on_one_clean_line(catalog: Catalog) -> None:
     result = import_file(FIXTURES / "hostile-names.yaml", "threagile", catalog=catalog)
-    model = reload(result, catalog)
-    labels = [model.system.name] + [c.name for c in model.components] + \
-        [b.name for b in model.boundaries] + [f.name for f in model.flows] + \
-        [t for c in model.components for t in c.tags]
-    for label in labels:
-        assert not UNSAFE.search(label) and "\n" not in label and "\r" not in label
+    model = reloaded(result, catalog)
+    assert_clean_names(result, model)
     assert "<script>alert(1)</script>" in model.system.name     # kept, as text
-    assert "\x1b" not in result.text                             # escapes written as \e
     web = next(c for c in model.components if c.id == "web")
     assert "\x1b" in web.description                             # ...and kept in the data
-    # every line of the file is a comment, blank, or part of the YAML document
-    body = [line for line in result.text.splitlines() if line and not line.startswith("#")]
-    assert body[0] == "version: 1"
     assert [r.finding for r in model.accepted_risks] == ["STRIDE-STORE-UNENCRYPTED@db"]
 
 
 def test_huge_strings_are_cut_to_name_length(catalog: Catalog) -> None:
     result = import_file(FIXTURES / "huge-strings.yaml", "threagile", catalog=catalog)
-    model = reload(result, catalog)
+    model = reloaded(result, catalog)
     assert len(model.system.name) == 200
     assert all(len(c.name) <= 200 for c in model.components)
     assert all(len(c.id) <= 64 for c in model.components)

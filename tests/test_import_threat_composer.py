@@ -10,62 +10,50 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from scoping_tui.engine.assessment import assess
-from scoping_tui.engine.catalog import Catalog, load_catalog
-from scoping_tui.interop import threat_composer, threat_dragon
-from scoping_tui.interop.common import ImportFailed, read_source
+from scoping_tui.engine.catalog import Catalog
+from scoping_tui.interop import threat_composer, threat_dragon, vocabulary
+from scoping_tui.interop.common import read_source
 from scoping_tui.interop.importer import ImportResult, detect_format, import_file
-from scoping_tui.interop.threat_composer import (
+from scoping_tui.interop.matching import (
     CONTROL_PHRASES,
     THREAT_PHRASES,
-    asset_type,
     match_controls,
     match_threats,
 )
-from scoping_tui.model.diagnostics import Severity
-from scoping_tui.model.semantic import Catalog as KnownIds
-from scoping_tui.model.types import Component, SystemModel
-from scoping_tui.model.validate import load_text
+from scoping_tui.interop.threat_composer import asset_type
+from tests import interop_support
+from tests.interop_support import (
+    INTEROP,
+    assert_all_listed,
+    assert_safe_import,
+    check_hostile,
+    component,
+    fixture_id,
+    notes,
+    other_tools_files,
+    reloaded,
+    summary_header,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "data" / "interop" / "threat-composer"
+FIXTURES = INTEROP / "threat-composer"
 CHATBOT = FIXTURES / "helpdesk-chatbot.tc.json"
 HOSTILE = FIXTURES / "hostile"
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+SECTIONS = ("components", "controls", "accepted_risks")
+"""All a Threat Composer import can hold beside the system: no flows, no boundaries."""
 
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
+# Shared fixtures, bound here so that pytest finds them.
+catalog = interop_support.catalog
+in_tmp = interop_support.in_tmp
 
 
 @pytest.fixture(scope="module")
 def chatbot(catalog: Catalog) -> ImportResult:
     return import_file(CHATBOT, "threat-composer", catalog=catalog)
-
-
-def reloaded(result: ImportResult, catalog: Catalog) -> SystemModel:
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    loaded = load_text(result.text, "imported.yaml", catalog=known)
-    errors = [d.format() for d in loaded.diagnostics if d.severity is Severity.ERROR]
-    assert loaded.model is not None and not errors, errors
-    return loaded.model
-
-
-def component(model: SystemModel, cid: str) -> Component:
-    return next(c for c in model.components if c.id == cid)
-
-
-def notes(result: ImportResult, element: str, kind: str | None = None) -> list[str]:
-    return [n.message for n in result.notes
-            if n.element == element and (kind is None or n.kind == kind)]
 
 
 # --- the skeleton ------------------------------------------------------------------------------
@@ -168,10 +156,7 @@ def test_not_useful_threats_become_acceptances_only_where_found(chatbot: ImportR
 
 
 def test_the_comments_carry_the_summary(chatbot: ImportResult) -> None:
-    header = chatbot.text.split("\nversion: 1\n")[0].splitlines()
-    assert header[0] == f"# Imported from AWS Threat Composer JSON: {CHATBOT}"
-    assert re.fullmatch(r"# \d+ mapped, \d+ guessed, \d+ need a human decision\.", header[1])
-    assert all(line.startswith("#") for line in header if line)
+    summary_header(chatbot, "AWS Threat Composer JSON", CHATBOT)
     lines = chatbot.text.splitlines()
     above = lines[lines.index("  - id: faq-website") - 2:lines.index("  - id: faq-website")]
     assert all(line.startswith("  # decide: ") for line in above)
@@ -245,29 +230,13 @@ def test_asset_types_only_from_explicit_words(asset: str, expected: str | None) 
 
 # --- detection ---------------------------------------------------------------------------------
 
-def readable(path: Path) -> bool:
-    try:
-        read_source(path)
-    except ImportFailed:
-        return False
-    return True
-
-
-def other_tools_files() -> list[Path]:
-    interop = ROOT / "tests" / "data" / "interop"
-    found = [p for p in interop.glob("*/*") if p.is_file()
-             and p.parent.name != "threat-composer" and p.suffix in (".json", ".yaml", ".yml")
-             and readable(p)]
-    return sorted(found) + sorted((ROOT / "samples").glob("*.yaml"))
-
-
 def test_detection_picks_threat_composer() -> None:
     assert detect_format(read_source(CHATBOT)) == "threat-composer"
     assert import_file(CHATBOT).format == "threat-composer"
     assert not threat_dragon.detect(read_source(CHATBOT).data)
 
 
-@pytest.mark.parametrize("path", other_tools_files(), ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", other_tools_files("threat-composer"), ids=fixture_id)
 def test_detection_does_not_claim_other_files(path: Path) -> None:
     assert not threat_composer.detect(read_source(path).data)
 
@@ -298,48 +267,18 @@ HOSTILE_EXPECTED: dict[str, tuple[int, str] | None] = {
 
 
 def test_every_hostile_file_has_an_expectation() -> None:
-    assert sorted(p.name for p in HOSTILE.glob("*.json")) == sorted(HOSTILE_EXPECTED)
-    readme = (HOSTILE.parent / "README.md").read_text(encoding="utf-8")
-    assert all(f"`{name}`" in readme for name in HOSTILE_EXPECTED)
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Run in an empty folder, so anything a tag managed to execute leaves a marker there."""
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    assert not list(tmp_path.glob("hostile-marker*")), "something was executed"
-
-
-def assert_safe_output(result: ImportResult, catalog: Catalog) -> SystemModel:
-    model = reloaded(result, catalog)
-    assert not UNSAFE.search(result.text), "control or bidi characters reached the YAML"
-    assert set(yaml.safe_load(result.text)) <= {"version", "system", "components", "controls",
-                                                "accepted_risks"}
-    header = result.text.split("\nversion: 1\n")[0]
-    assert all(line.startswith("#") for line in header.splitlines() if line)
-    return model
+    assert_all_listed(HOSTILE, HOSTILE_EXPECTED, FIXTURES / "README.md")
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_EXPECTED))
 def test_hostile_file(name: str, in_tmp: Path, catalog: Catalog) -> None:
-    path = HOSTILE / name
-    expected = HOSTILE_EXPECTED[name]
-    if expected is None:
-        assert_safe_output(import_file(path, "threat-composer", catalog=catalog), catalog)
-        return
-    with pytest.raises(ImportFailed) as failed:
-        import_file(path, "threat-composer", catalog=catalog)
-    first = failed.value.diagnostics[0]
-    line, words = expected
-    assert first.file == str(path)
-    assert (first.position.line, first.position.column >= 1) == (line, True), first.format()
-    assert words in first.message
+    check_hostile(HOSTILE / name, "threat-composer", HOSTILE_EXPECTED[name], catalog,
+                  sections=SECTIONS)
 
 
 def test_hostile_names_stay_text(in_tmp: Path, catalog: Catalog) -> None:
     result = import_file(HOSTILE / "hostile-names.tc.json", "threat-composer", catalog=catalog)
-    model = assert_safe_output(result, catalog)
+    model = assert_safe_import(result, catalog, SECTIONS)
     names = {c.name for c in model.components}
     assert "<script>alert(1)</script>" in names
     assert "Line one Line two: {not: yaml}" in names
@@ -404,6 +343,6 @@ def test_huge_strings_are_cut(tmp_path: Path, catalog: Catalog) -> None:
     result = import_file(path, "threat-composer", catalog=catalog)
     model = reloaded(result, catalog)
     assert len(model.system.name) == 200 and len(model.components[0].name) == 200
-    assert len(model.system.description) <= threat_composer.SYSTEM_TEXT_LIMIT
+    assert len(model.system.description) <= vocabulary.SYSTEM_TEXT_LIMIT
     assert any("cut to" in n.message for n in result.notes)
     assert len(result.text) < 200_000

@@ -9,58 +9,43 @@ every one must give a valid model or an ImportFailed naming the file and the lin
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from scoping_tui.engine.assessment import Assessment, assess
-from scoping_tui.engine.catalog import Catalog, load_catalog
-from scoping_tui.interop import threat_composer, threat_dragon
-from scoping_tui.interop.common import ImportFailed, read_source
+from scoping_tui.engine.catalog import Catalog
+from scoping_tui.interop import threat_composer, threat_dragon, vocabulary
+from scoping_tui.interop.common import read_source
 from scoping_tui.interop.importer import ImportResult, detect_format, import_file
-from scoping_tui.model.diagnostics import Severity
-from scoping_tui.model.semantic import Catalog as KnownIds
-from scoping_tui.model.types import Component, SystemModel
-from scoping_tui.model.validate import load_text
+from tests import interop_support
+from tests.interop_support import (
+    INTEROP,
+    assert_all_listed,
+    assert_safe_import,
+    check_hostile,
+    component,
+    fixture_id,
+    notes,
+    other_tools_files,
+    reloaded,
+    summary_header,
+    write_json,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "data" / "interop" / "threat-dragon"
+FIXTURES = INTEROP / "threat-dragon"
 SHOP = FIXTURES / "shop-support-chat.json"
 HOSTILE = FIXTURES / "hostile"
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+SECTIONS = ("boundaries", "components", "flows", "controls", "accepted_risks")
 
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
+# Shared fixtures, bound here so that pytest finds them.
+catalog = interop_support.catalog
+in_tmp = interop_support.in_tmp
 
 
 @pytest.fixture(scope="module")
 def shop(catalog: Catalog) -> ImportResult:
     return import_file(SHOP, "threat-dragon", catalog=catalog)
-
-
-def reloaded(result: ImportResult, catalog: Catalog) -> SystemModel:
-    """The written YAML read back as the user's next command reads it: valid, no errors."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    loaded = load_text(result.text, "imported.yaml", catalog=known)
-    errors = [d.format() for d in loaded.diagnostics if d.severity is Severity.ERROR]
-    assert loaded.model is not None and not errors, errors
-    return loaded.model
-
-
-def component(model: SystemModel, cid: str) -> Component:
-    return next(c for c in model.components if c.id == cid)
-
-
-def notes(result: ImportResult, element: str, kind: str | None = None) -> list[str]:
-    return [n.message for n in result.notes
-            if n.element == element and (kind is None or n.kind == kind)]
 
 
 def comments_above(text: str, key_line: str) -> list[str]:
@@ -210,11 +195,8 @@ def test_not_applicable_threats_become_acceptances_only_where_found(shop: Import
 
 
 def test_the_comments_carry_the_summary(shop: ImportResult) -> None:
-    header = shop.text.split("\nversion: 1\n")[0].splitlines()
-    assert header[0] == f"# Imported from OWASP Threat Dragon v2 JSON: {SHOP}"
-    assert re.fullmatch(r"# \d+ mapped, \d+ guessed, \d+ need a human decision\.", header[1])
+    header = summary_header(shop, "OWASP Threat Dragon v2 JSON", SHOP)
     assert "# Needs a human decision:" in header and "# Guessed:" in header
-    assert all(line.startswith("#") for line in header if line)
     assert "Threat Dragon has no lifecycle phase" in shop.text
     assert any(line.startswith("# decide: protocol 'Syslog'")
                for line in comments_above(shop.text, "  - id: audit-events"))
@@ -241,22 +223,6 @@ def test_the_import_is_deterministic(shop: ImportResult, catalog: Catalog) -> No
 
 # --- detection ---------------------------------------------------------------------------------
 
-def readable(path: Path) -> bool:
-    try:
-        read_source(path)
-    except ImportFailed:
-        return False
-    return True
-
-
-def other_tools_files() -> list[Path]:
-    """Other importers' fixtures that can be read at all, and our own sample models."""
-    interop = ROOT / "tests" / "data" / "interop"
-    found = [p for p in interop.glob("*/*") if p.is_file() and p.parent.name != "threat-dragon"
-             and p.suffix in (".json", ".yaml", ".yml") and readable(p)]
-    return sorted(found) + sorted((ROOT / "samples").glob("*.yaml"))
-
-
 def test_detection_picks_threat_dragon() -> None:
     assert detect_format(read_source(SHOP)) == "threat-dragon"
     assert import_file(SHOP).format == "threat-dragon"
@@ -264,7 +230,7 @@ def test_detection_picks_threat_dragon() -> None:
     assert not threat_composer.detect(read_source(SHOP).data)
 
 
-@pytest.mark.parametrize("path", other_tools_files(), ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", other_tools_files("threat-dragon"), ids=fixture_id)
 def test_detection_does_not_claim_other_files(path: Path) -> None:
     assert not threat_dragon.detect(read_source(path).data)
 
@@ -300,49 +266,18 @@ HOSTILE_EXPECTED: dict[str, tuple[int, str] | None] = {
 
 
 def test_every_hostile_file_has_an_expectation() -> None:
-    assert sorted(p.name for p in HOSTILE.glob("*.json")) == sorted(HOSTILE_EXPECTED)
-    readme = (HOSTILE.parent / "README.md").read_text(encoding="utf-8")
-    assert all(f"`{name}`" in readme for name in HOSTILE_EXPECTED)
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Run in an empty folder, so anything a tag managed to execute leaves a marker there."""
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    assert not list(tmp_path.glob("hostile-marker*")), "something was executed"
-
-
-def assert_safe_output(result: ImportResult, catalog: Catalog) -> SystemModel:
-    model = reloaded(result, catalog)
-    assert not UNSAFE.search(result.text), "control or bidi characters reached the YAML"
-    data = yaml.safe_load(result.text)
-    assert set(data) <= {"version", "system", "boundaries", "components", "flows", "controls",
-                         "accepted_risks"}
-    header = result.text.split("\nversion: 1\n")[0]
-    assert all(line.startswith("#") for line in header.splitlines() if line)
-    return model
+    assert_all_listed(HOSTILE, HOSTILE_EXPECTED, FIXTURES / "README.md")
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_EXPECTED))
 def test_hostile_file(name: str, in_tmp: Path, catalog: Catalog) -> None:
-    path = HOSTILE / name
-    expected = HOSTILE_EXPECTED[name]
-    if expected is None:
-        assert_safe_output(import_file(path, "threat-dragon", catalog=catalog), catalog)
-        return
-    with pytest.raises(ImportFailed) as failed:
-        import_file(path, "threat-dragon", catalog=catalog)
-    first = failed.value.diagnostics[0]
-    line, words = expected
-    assert first.file == str(path)
-    assert (first.position.line, first.position.column >= 1) == (line, True), first.format()
-    assert words in first.message
+    check_hostile(HOSTILE / name, "threat-dragon", HOSTILE_EXPECTED[name], catalog,
+                  sections=SECTIONS)
 
 
 def test_hostile_names_stay_text(in_tmp: Path, catalog: Catalog) -> None:
     result = import_file(HOSTILE / "hostile-names.json", "threat-dragon", catalog=catalog)
-    model = assert_safe_output(result, catalog)
+    model = assert_safe_import(result, catalog, SECTIONS)
     names = {c.name for c in model.components}
     assert "<script>alert(1)</script>" in names
     assert "Line one Line two: {not: yaml}" in names         # one line, same words
@@ -379,11 +314,6 @@ def test_missing_references_skip_the_flow_with_a_note(catalog: Catalog) -> None:
     assert sum("skipped" in n.message for n in result.notes) == 3
 
 
-def write(path: Path, data: Any) -> Path:
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
 def test_ten_thousand_elements_import(tmp_path: Path, catalog: Catalog) -> None:
     # Bounded work: boxes × elements for the geometry, one pass for the rest. No timing
     # assertion (machines differ); the test shows the import finishes and stays correct.
@@ -398,7 +328,7 @@ def test_ten_thousand_elements_import(tmp_path: Path, catalog: Catalog) -> None:
               "target": {"cell": f"p{(i + 1) % 5000}"},
               "data": {"type": "tm.Flow", "name": f"call {i}", "isEncrypted": True}}
              for i in range(4990)]
-    path = write(tmp_path / "big.json", {"version": "2.3.0", "summary": {"title": "Big"},
+    path = write_json(tmp_path / "big.json", {"version": "2.3.0", "summary": {"title": "Big"},
                                          "detail": {"diagrams": [{"cells": boxes + nodes
                                                                   + flows}]}})
     model = import_file(path, "threat-dragon", catalog=catalog).model
@@ -417,13 +347,13 @@ def test_huge_strings_are_cut(tmp_path: Path, catalog: Catalog) -> None:
                                                                     "status": "Open"}]}},
              {"id": "f", "shape": "flow", "source": {"cell": "a"}, "target": {"cell": "p"},
               "data": {"type": "tm.Flow", "name": long_name, "protocol": long_text}}]
-    path = write(tmp_path / "huge.json", {"summary": {"title": long_name,
+    path = write_json(tmp_path / "huge.json", {"summary": {"title": long_name,
                                                       "description": long_text},
                                           "detail": {"diagrams": [{"cells": cells}]}})
     result = import_file(path, "threat-dragon", catalog=catalog)
     model = reloaded(result, catalog)
     assert len(model.system.name) == 200 and len(model.components[0].name) == 200
-    assert len(model.system.description) <= threat_composer.SYSTEM_TEXT_LIMIT
-    assert all(len(c.description) <= threat_composer.TEXT_LIMIT for c in model.components)
+    assert len(model.system.description) <= vocabulary.SYSTEM_TEXT_LIMIT
+    assert all(len(c.description) <= vocabulary.TEXT_LIMIT for c in model.components)
     assert any("cut to 200 characters" in n.message for n in result.notes)
     assert len(result.text) < 200_000

@@ -53,6 +53,7 @@ from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.interop.common import ID_PATTERN, ImportFailed, ModelBuilder, Source
+from scoping_tui.interop.vocabulary import ordered_classes
 from scoping_tui.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path
@@ -69,8 +70,6 @@ _UUID = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 _NAME_MAX = 200
 _MAX_NESTING = 24
 """Boundaries nested deeper than this are attached higher up (nobody draws 25 nested zones)."""
-_CLASSES = ("public", "internal", "confidential", "restricted", "pii", "phi", "payment",
-            "credentials", "untrusted-content", "model-artifacts", "training-data")
 _PROTOCOLS = ("https", "http", "grpc", "websocket", "mcp", "stdio", "sql", "amqp", "kafka",
               "smtp", "ssh", "file", "in-process", "other")
 _PROTOCOL_ALIASES = {
@@ -195,10 +194,6 @@ def _first_rule(text: str, rules: tuple[tuple[str, tuple[str, ...]], ...]) -> st
         if any(f"-{phrase}-" in words for phrase in phrases):
             return result
     return None
-
-
-def _ordered(values: set[str], order: tuple[str, ...]) -> list[str]:
-    return [v for v in order if v in values]
 
 
 def _norm_title(text: str) -> str:
@@ -475,7 +470,7 @@ class _Converter:
                 classes.add("public" if rating <= 10 else "internal" if rating <= 40
                             else "confidential" if rating <= 75 else "restricted")
             classes.update(cls for cls, pattern in _DATA_WORDS if pattern.search(name))
-            ordered = tuple(_ordered(classes, _CLASSES))
+            ordered = tuple(ordered_classes(classes))
             self.asset_classes[otm_id] = ordered
             rating_text = ("no confidentiality rating" if confidentiality is None
                            else f"confidentiality {confidentiality:g}")
@@ -683,7 +678,7 @@ class _Converter:
         data = self.asset_refs((*base, "assets", "processed"), me) | \
             self.asset_refs((*base, "assets", "stored"), me)
         if data:
-            result["data"] = _ordered(data, _CLASSES)
+            result["data"] = ordered_classes(data)
         for line in self.code_refs((*base, "representations")):
             self.more(me, line)
         for line in self.attributes_text((*base, "attributes")):
@@ -772,7 +767,7 @@ class _Converter:
             flow["name"] = name
         data = self.asset_refs((*base, "assets"), me)
         if data:
-            flow["data"] = _ordered(data, _CLASSES)
+            flow["data"] = ordered_classes(data)
         tags = self.strings((*base, "tags"))
         if own is None:
             protocol = self.flow_protocol(base, tags, me)

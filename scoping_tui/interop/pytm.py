@@ -14,17 +14,25 @@ with the same names) is read the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source, comment_text
+from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source
+from scoping_tui.interop.vocabulary import (
+    LLM_WORDS,
+    agent_section,
+    class_patterns,
+    guessed_classes,
+    in_key_order,
+    one_line,
+    ordered_classes,
+    plain_words,
+    word_patterns,
+)
 from scoping_tui.model.paths import Path
 
 TITLE = "OWASP pytm JSON"
 
-_CLASS_ORDER = ("public", "internal", "confidential", "restricted", "pii", "phi", "payment",
-                "credentials", "untrusted-content", "model-artifacts", "training-data")
 _CLASSIFICATION = {
     # pytm's scale: UNKNOWN < PUBLIC < RESTRICTED < SENSITIVE < SECRET < TOP_SECRET. Its
     # RESTRICTED is the first level above public, so it is our "internal".
@@ -34,20 +42,7 @@ _CLASSIFICATION = {
     "secret": "restricted", "4": "restricted",
     "top_secret": "restricted", "5": "restricted",
 }
-_CLASS_WORDS = (
-    ("pii", r"pii|personal|gdpr|profiles?|e-?mails?|addresse?s?|phones?|ssn|passports?|"
-            r"customers?|user accounts?|user data"),
-    ("credentials", r"credentials?|passwords?|passwd|secrets?|tokens?|api[- ]?keys?|keys?|"
-                    r"certificates?|sessions?|cookies?"),
-    ("payment", r"payments?|cards?|card numbers?|credit cards?|iban|billing|pci|"
-                r"bank accounts?"),
-    ("phi", r"phi|health|medical|patients?|diagnos[ie]s|clinical"),
-    ("untrusted-content", r"prompts?|chats?|messages?|uploads?|user inputs?|user[- ]generated|"
-                          r"comments?|web content|web pages?"),
-    ("training-data", r"training data|training sets?|datasets?|fine[- ]tuning data"),
-    ("model-artifacts", r"model weights|weights|checkpoints?|adapters?|model artifacts?"),
-)
-_CLASS_PATTERNS = tuple((name, re.compile(rf"\b(?:{words})\b")) for name, words in _CLASS_WORDS)
+_CLASS_PATTERNS = class_patterns()
 
 _TYPES = {
     "Actor": "user",
@@ -76,8 +71,7 @@ _BOUNDARY_WORDS = (
     ("on-prem", r"on[- ]?prem|premises|data ?cent(?:er|re)|dc"),
     ("corporate-network", r"corporate|internal|intranet|office|enterprise|lan"),
 )
-_BOUNDARY_PATTERNS = tuple((kind, re.compile(rf"\b(?:{words})\b"))
-                           for kind, words in _BOUNDARY_WORDS)
+_BOUNDARY_PATTERNS = word_patterns(_BOUNDARY_WORDS)
 _PROTOCOL_WORDS = (
     ("https", r"https|tls|ssl"),
     ("websocket", r"wss?|websockets?"),
@@ -93,12 +87,8 @@ _PROTOCOL_WORDS = (
     ("in-process", r"in[- ]?process|function call|library call"),
     ("file", r"file|filesystem|nfs|smb"),
 )
-_PROTOCOL_PATTERNS = tuple((name, re.compile(rf"\b(?:{words})\b"))
-                           for name, words in _PROTOCOL_WORDS)
+_PROTOCOL_PATTERNS = word_patterns(_PROTOCOL_WORDS)
 _TLS_PROTOCOLS = re.compile(r"\b(?:https|tls|ssl|wss|smtps|ssh|sftp|scp|ldaps|ftps)\b")
-_LLM_WORDS = re.compile(r"\b(?:llm|llms|gpt|chatgpt|claude|gemini|llama|mistral|openai|"
-                        r"bedrock|language model|chat ?bot|genai|copilot|ai agent|agent|"
-                        r"embeddings?)\b")
 # pytm's LLM threats (pytm/threatlib) → the catalog threat describing the same problem on the
 # same element. Classic pytm threats (CAPEC-based INP, AC, DE…) have no faithful counterpart.
 _THREAT_MAP = {
@@ -130,29 +120,6 @@ def detect(data: Any) -> bool:
 
 def convert(source: Source, out: ModelBuilder, catalog: Catalog) -> None:
     _Converter(source, out, catalog).run()
-
-
-def _label(text: str, fallback: str) -> str:
-    cleaned = " ".join(comment_text(text).split())
-    return (cleaned or fallback)[:200].rstrip() or fallback
-
-
-_KEY_ORDER = ("id", "name", "type", "boundary", "hosting", "owner", "description", "data",
-              "tags", "model", "agent", "store", "tool")
-
-
-def _in_order(component: dict[str, Any]) -> dict[str, Any]:
-    """The component's keys in the order the samples use."""
-    return {key: component[key] for key in _KEY_ORDER if key in component}
-
-
-def _ordered(classes: Iterable[str]) -> list[str]:
-    chosen = set(classes)
-    return [name for name in _CLASS_ORDER if name in chosen]
-
-
-def _words(*texts: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()) for text in texts)
 
 
 def _enum(text: str) -> str:
@@ -240,7 +207,7 @@ class _Converter:
 
     def _system(self) -> None:
         name = self.source.text(("name",))
-        self.out.system = {"name": _label(name, "Imported pytm model")}
+        self.out.system = {"name": one_line(name, "Imported pytm model")}
         if not name.strip():
             self.out.note("guessed", "the pytm model has no name; named \"Imported pytm model\"")
         parts = [self.source.text(("description",)).strip()]
@@ -278,22 +245,21 @@ class _Converter:
             if level in _CLASSIFICATION:
                 classes.append(_CLASSIFICATION[level])
             elif level not in ("", "unknown", "0"):
-                self.out.note("human", f"data {_label(name, '?')!r}: unknown classification "
-                              f"{_label(raw, '?')!r}; classify it by hand")
+                self.out.note("human", f"data {one_line(name, '?')!r}: unknown classification "
+                              f"{one_line(raw, '?')!r}; classify it by hand")
             if self.source.flag((*path, "isPII")):
                 classes.append("pii")
             if self.source.flag((*path, "isCredentials")):
                 classes.append("credentials")
-            found = _words(name, self.source.text((*path, "format")))
-            guessed = [cls for cls, pattern in _CLASS_PATTERNS
-                       if cls not in classes and pattern.search(found)]
+            found = plain_words(name, self.source.text((*path, "format")))
+            guessed = guessed_classes(_CLASS_PATTERNS, found, classes)
             if guessed:
-                self.out.note("guessed", f"data {_label(name, '?')!r} read as "
+                self.out.note("guessed", f"data {one_line(name, '?')!r} read as "
                               f"{', '.join(guessed)} from its name")
-            classes = _ordered(classes + guessed)
-            self.out.note("mapped", f"data {_label(name, '?')!r} → "
+            classes = ordered_classes(classes + guessed)
+            self.out.note("mapped", f"data {one_line(name, '?')!r} → "
                           f"{', '.join(classes) or 'no class'}")
-            self.data[name] = _ordered(self.data.get(name, []) + classes)
+            self.data[name] = ordered_classes(self.data.get(name, []) + classes)
             for element in self._names((*path, "processedBy")):
                 self.processed_by.setdefault(element, []).extend(classes)
 
@@ -303,7 +269,7 @@ class _Converter:
             if name in self.data:
                 classes.extend(self.data[name])
             else:
-                self.out.note("human", f"{owner} refers to data {_label(name, '?')!r}, which "
+                self.out.note("human", f"{owner} refers to data {one_line(name, '?')!r}, which "
                               "the model does not define; left out")
         return classes
 
@@ -320,7 +286,7 @@ class _Converter:
                                        "pytm refers to boundaries by name")
             our_id = self.out.new_id(name, f"boundary:{name}", "boundary")
             kind = next((kind for kind, pattern in _BOUNDARY_PATTERNS
-                         if pattern.search(_words(name))), "")
+                         if pattern.search(plain_words(name))), "")
             if kind:
                 self.out.note("guessed", f"pytm boundaries have no kind: {kind} from its name",
                               our_id)
@@ -328,7 +294,7 @@ class _Converter:
                 kind = "corporate-network"
                 self.out.note("guessed", "pytm boundaries have no kind and the name suggests "
                               "none: corporate-network", our_id)
-            boundary: dict[str, Any] = {"id": our_id, "name": _label(name, our_id),
+            boundary: dict[str, Any] = {"id": our_id, "name": one_line(name, our_id),
                                         "kind": kind}
             description = self.source.text((*path, "description")).strip()
             if description:
@@ -343,7 +309,7 @@ class _Converter:
                 continue
             our_id = self.boundaries[name]["id"]
             if parent not in self.boundaries:
-                self.out.note("human", f"sits in boundary {_label(parent, '?')!r}, which the "
+                self.out.note("human", f"sits in boundary {one_line(parent, '?')!r}, which the "
                               "model does not define", our_id)
                 continue
             ancestor: str | None = parent
@@ -352,7 +318,7 @@ class _Converter:
                 ancestor = parents.get(ancestor)
                 steps += 1
             if ancestor == name:
-                self.out.note("human", f"nesting it in {_label(parent, '?')!r} would make a "
+                self.out.note("human", f"nesting it in {one_line(parent, '?')!r} would make a "
                               "cycle; left out", our_id)
                 continue
             parents[name] = parent
@@ -397,19 +363,19 @@ class _Converter:
                 self.out.note("guessed", "no pytm class given; imported as a service", our_id)
         else:
             self.out.note("mapped", f"pytm {klass} → {ctype}", our_id)
-        if ctype not in ("foundation-model", "agent") and _LLM_WORDS.search(_words(name)):
+        if ctype not in ("foundation-model", "agent") and LLM_WORDS.search(plain_words(name)):
             self.out.note("human", "its name suggests an LLM or agent, but its pytm class is "
                           f"{klass or 'not given'}; kept as a {ctype}: change the type if it is "
                           "one", our_id)
-        component: dict[str, Any] = {"id": our_id, "name": _label(name, our_id), "type": ctype}
+        component: dict[str, Any] = {"id": our_id, "name": one_line(name, our_id), "type": ctype}
         boundary = self._ref((*path, "inBoundary"))
         if boundary:
             if boundary in self.boundaries:
                 component["boundary"] = self.boundaries[boundary]["id"]
             else:
-                self.out.note("human", f"sits in boundary {_label(boundary, '?')!r}, which the "
+                self.out.note("human", f"sits in boundary {one_line(boundary, '?')!r}, which the "
                               "model does not define", our_id)
-        classes = self._classes((*path, "data"), f"element {_label(name, '?')!r}")
+        classes = self._classes((*path, "data"), f"element {one_line(name, '?')!r}")
         classes += self.processed_by.get(name, [])
         details: list[str] = []
         if ctype == "data-store":
@@ -424,7 +390,7 @@ class _Converter:
             component["hosting"] = "managed-service"
             self.out.note("guessed", "a serverless function: hosting managed-service", our_id)
         if classes:
-            component["data"] = _ordered(classes)
+            component["data"] = ordered_classes(classes)
         if flag((*path, "isAdmin")) is True:
             details.append("an administrator")
         if flag((*path, "inScope")) is False:
@@ -450,7 +416,7 @@ class _Converter:
         description = "\n".join(part for part in parts if part)
         if description:
             component["description"] = description
-        component = _in_order(component)
+        component = in_key_order(component)
         self.components[name] = component
         self.out.components.append(component)
 
@@ -558,35 +524,35 @@ class _Converter:
             if component is None:
                 where = "a boundary" if ref in self.boundaries else "no element of the model"
                 line = self.source.position((*path, key)).line
-                self.out.note("human", f"flow {_label(name, '?')!r} (line {line}) has {key} "
-                              f"{_label(ref, '?')!r}, {where}; left out")
+                self.out.note("human", f"flow {one_line(name, '?')!r} (line {line}) has {key} "
+                              f"{one_line(ref, '?')!r}, {where}; left out")
                 return
             ends.append(component)
-        classes = self._classes((*path, "data"), f"flow {_label(name, '?')!r}")
+        classes = self._classes((*path, "data"), f"flow {one_line(name, '?')!r}")
         request = self._request_of(path, ends)
         if request is not None:
             if classes:
-                request["data"] = _ordered(request.get("data", []) + classes)
-            self.out.note("mapped", f"pytm response {_label(name, '?')!r} merged into its "
+                request["data"] = ordered_classes(request.get("data", []) + classes)
+            self.out.note("mapped", f"pytm response {one_line(name, '?')!r} merged into its "
                           "request (data of both directions is listed on one flow)",
                           request["id"])
             return
         our_id = self.out.new_id(name, None, "flow")
         flow: dict[str, Any] = {"id": our_id, "from": ends[0]["id"], "to": ends[1]["id"],
-                                "name": _label(name, our_id)}
+                                "name": one_line(name, our_id)}
         if classes:
-            flow["data"] = _ordered(classes)
+            flow["data"] = ordered_classes(classes)
         protocol = self.source.text((*path, "protocol")).strip()
-        words = _words(protocol)
+        words = plain_words(protocol)
         if protocol:
             mapped = next((ours for ours, pattern in _PROTOCOL_PATTERNS
                            if pattern.search(words)), "")
             if mapped:
                 flow["protocol"] = mapped
-                self.out.note("mapped", f"protocol {_label(protocol, '?')!r} → {mapped}", our_id)
+                self.out.note("mapped", f"protocol {one_line(protocol, '?')!r} → {mapped}", our_id)
             else:
                 flow["protocol"] = "other"
-                self.out.note("guessed", f"protocol {_label(protocol, '?')!r} not known: other",
+                self.out.note("guessed", f"protocol {one_line(protocol, '?')!r} not known: other",
                               our_id)
         encrypted = self._control(path, "isEncrypted")
         tls = _enum(self.source.text((*path, "tlsVersion")))
@@ -640,18 +606,10 @@ class _Converter:
         if component["type"] != "agent":
             return
         our_id = component["id"]
-        agent: dict[str, Any] = {}
-        tools: list[dict[str, Any]] = []
-        for flow in outgoing.get(our_id, []):
-            target = by_id[flow["to"]]
-            if target["type"] == "foundation-model" and "model" not in agent:
-                agent["model"] = target["id"]
-                self.out.note("guessed", f"reasons with {target['id']!r}, the first LLM its "
-                              "flows reach", our_id)
-            elif target["type"] in _GRANTABLE and target["id"] not in {t["tool"] for t in tools}:
-                tools.append({"tool": target["id"]})
-        if tools:
-            agent["tools"] = tools
+        agent = agent_section(self.out, our_id,
+                              ((by_id[flow["to"]], {}) for flow in outgoing.get(our_id, [])),
+                              _GRANTABLE, "the first LLM its flows reach")
+        if "tools" in agent:
             self.out.note("human", "its tools are the elements its flows reach; pytm says "
                           "nothing of what it may do through them: add permissions", our_id)
         self.out.note("human", "pytm says nothing of human approval, triggers or the identity "
@@ -671,7 +629,7 @@ class _Converter:
                 continue
             threat = self.source.text((*path, "threat_id")).strip()
             target_name = self._ref((*path, "target"))
-            shown = f"{threat} on {_label(target_name, '?')!r}"
+            shown = f"{threat} on {one_line(target_name, '?')!r}"
             if response != "accepted":
                 responses[response] = responses.get(response, 0) + 1
                 self.out.note("human", f"pytm marks finding {shown} as {response}: the "

@@ -17,18 +17,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source, comment_text
+from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source
+from scoping_tui.interop.vocabulary import (
+    LLM_WORDS,
+    agent_section,
+    class_patterns,
+    guessed_classes,
+    in_key_order,
+    one_line,
+    ordered_classes,
+    plain_words,
+)
 from scoping_tui.model.paths import Path
 
 TITLE = "Threagile YAML"
 
-# Order of the schema's classification enum, so data lists come out the same every time.
-_CLASS_ORDER = ("public", "internal", "confidential", "restricted", "pii", "phi", "payment",
-                "credentials", "untrusted-content", "model-artifacts", "training-data")
 _CONFIDENTIALITY = {
     "public": "public",
     "internal": "internal",
@@ -39,20 +45,10 @@ _CONFIDENTIALITY = {
     "confidential": "confidential",
     "strictly-confidential": "restricted",
 }
-# Words in a data asset's id, title or tags that suggest a class the rating cannot express.
-_CLASS_WORDS = (
-    ("pii", r"pii|personal|gdpr|dsgvo|profiles?|e-?mails?|addresse?s?|phones?|ssn|passports?|"
-            r"customers?|customer accounts?|user accounts?|user data"),
-    ("credentials", r"credentials?|passwords?|passwd|secrets?|tokens?|api[- ]?keys?|keys?|"
-                    r"private keys?|certificates?|sessions?|session[- ]ids?|cookies?"),
-    ("payment", r"payments?|cards?|credit cards?|iban|billing|pci|bank accounts?"),
-    ("phi", r"phi|health|medical|patients?|diagnos[ie]s|clinical"),
-    ("untrusted-content", r"prompts?|chats?|messages?|uploads?|user inputs?|user[- ]generated|"
-                          r"comments?|web content|web pages?"),
-    ("training-data", r"training data|training sets?|datasets?|fine[- ]tuning data"),
-    ("model-artifacts", r"model weights|weights|checkpoints?|adapters?|model artifacts?"),
-)
-_CLASS_PATTERNS = tuple((name, re.compile(rf"\b(?:{words})\b")) for name, words in _CLASS_WORDS)
+# Words in a data asset's id, title or tags that suggest a class the rating cannot express:
+# the shared table, and DSGVO (the GDPR's German name: Threagile models often come from German
+# teams).
+_CLASS_PATTERNS = class_patterns({"pii": "dsgvo"})
 
 _BOUNDARY_KINDS: dict[str, tuple[str, str]] = {
     # Threagile type → (our kind, "" when direct or the reason when it is a guess)
@@ -162,9 +158,6 @@ _TAG_TYPES = (
     ("training-pipeline", {"training-pipeline", "ml-training", "fine-tuning"}),
     ("model-registry", {"model-registry"}),
 )
-_LLM_WORDS = re.compile(r"\b(?:llm|llms|gpt|chatgpt|claude|gemini|llama|mistral|openai|"
-                        r"bedrock|language model|chat ?bot|genai|copilot|ai agent|agent|"
-                        r"embeddings?)\b")
 
 # Threagile risk category → the catalog threat that describes the same condition, and which part
 # of the synthetic id names our target ("asset" is the 1st part after the category, "link" the
@@ -187,33 +180,9 @@ def convert(source: Source, out: ModelBuilder, catalog: Catalog) -> None:
     _Converter(source, out, catalog).run()
 
 
-def _label(text: str, fallback: str) -> str:
-    """A one-line name: no control, line-break or bidi characters, at most 200 characters."""
-    cleaned = " ".join(comment_text(text).split())
-    return (cleaned or fallback)[:200].rstrip() or fallback
-
-
-_KEY_ORDER = ("id", "name", "type", "boundary", "hosting", "owner", "description", "data",
-              "tags", "model", "agent", "store", "tool")
-
-
-def _in_order(component: dict[str, Any]) -> dict[str, Any]:
-    """The component's keys in the order the samples use."""
-    return {key: component[key] for key in _KEY_ORDER if key in component}
-
-
-def _ordered(classes: Iterable[str]) -> list[str]:
-    chosen = set(classes)
-    return [name for name in _CLASS_ORDER if name in chosen]
-
-
 def _link_id(source_asset: str, title: str) -> str:
     """Threagile's own id of a communication link (createDataFlowId)."""
     return source_asset + ">" + re.sub(r"[^A-Za-z0-9]+", "-", title.lower()).strip("- ")
-
-
-def _words(*texts: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()) for text in texts)
 
 
 def _one_year_after(text: str) -> dt.date | None:
@@ -262,7 +231,7 @@ class _Converter:
     def _tags(self, path: Path) -> list[str]:
         tags: list[str] = []
         for tag in self._ids(path):
-            cleaned = _label(tag, "")
+            cleaned = one_line(tag, "")
             if cleaned and cleaned not in tags:
                 tags.append(cleaned)
         return tags
@@ -307,7 +276,7 @@ class _Converter:
     def _system(self) -> None:
         text = self.source.text
         title = text(("title",))
-        name = _label(title, "Imported Threagile model")
+        name = one_line(title, "Imported Threagile model")
         if not title.strip():
             self.out.note("guessed", "the Threagile model has no title; named "
                           "\"Imported Threagile model\"")
@@ -369,13 +338,12 @@ class _Converter:
             elif confidentiality:
                 self.out.note("human", f"data asset {asset_id!r}: unknown confidentiality "
                               f"{confidentiality!r}; classify the data it marks by hand")
-            found = _words(asset_id, title, " ".join(tags))
-            guessed = [name for name, pattern in _CLASS_PATTERNS
-                       if name not in classes and pattern.search(found)]
+            found = plain_words(asset_id, title, " ".join(tags))
+            guessed = guessed_classes(_CLASS_PATTERNS, found, classes)
             if guessed:
                 self.out.note("guessed", f"data asset {asset_id!r} ({title}) read as "
                               f"{', '.join(guessed)} from its name and tags")
-            classes = _ordered(classes + guessed)
+            classes = ordered_classes(classes + guessed)
             self.data_classes[asset_id] = classes
             extra = [f"{key} {text((*path, key)).strip()}"
                      for key in ("usage", "quantity", "integrity", "availability", "origin",
@@ -406,7 +374,7 @@ class _Converter:
             our_id = self.out.new_id(boundary_id, f"boundary:{boundary_id}", "boundary")
             kind_text = self.source.text((*path, "type")).strip().lower()
             kind, why = _BOUNDARY_KINDS.get(kind_text, ("", ""))
-            boundary: dict[str, Any] = {"id": our_id, "name": _label(title, boundary_id)}
+            boundary: dict[str, Any] = {"id": our_id, "name": one_line(title, boundary_id)}
             if kind:
                 boundary["kind"] = kind
                 if why:
@@ -510,7 +478,7 @@ class _Converter:
         tags = self._tags((*path, "tags"))
         human_client = flag((*path, "used_as_client_by_human")) is True
         ctype = self._type(our_id, kind, techs, tags, human_client, title)
-        component: dict[str, Any] = {"id": our_id, "name": _label(title, asset_id),
+        component: dict[str, Any] = {"id": our_id, "name": one_line(title, asset_id),
                                      "type": ctype}
         internet = flag((*path, "internet")) is True
         boundary = self.boundary_of.get(asset_id)
@@ -527,13 +495,13 @@ class _Converter:
         hosting = self._hosting(our_id, kind, ctype, text((*path, "machine")).strip().lower())
         if hosting:
             component["hosting"] = hosting
-        owner = _label(text((*path, "owner")), "")
+        owner = one_line(text((*path, "owner")), "")
         if owner:
             component["owner"] = owner
         classes = self._classes((*path, "data_assets_processed"), f"asset {asset_id!r}") + \
             self._classes((*path, "data_assets_stored"), f"asset {asset_id!r}")
         if classes:
-            component["data"] = _ordered(classes)
+            component["data"] = ordered_classes(classes)
         if tags:
             component["tags"] = tags
         description = self._asset_description(path, techs)
@@ -546,7 +514,7 @@ class _Converter:
         elif text((*path, "encryption")).strip().lower() not in ("", "none"):
             self.out.note("mapped", "its encryption is kept in the description (store facts "
                           "only apply to stores)", our_id)
-        component = _in_order(component)
+        component = in_key_order(component)
         self.components[asset_id] = component
         self.out.components.append(component)
 
@@ -571,7 +539,7 @@ class _Converter:
                           "foundation-model; make it an agent or genai-app if that is what it "
                           "is", our_id)
             return "foundation-model"
-        if _LLM_WORDS.search(_words(title, our_id)):
+        if LLM_WORDS.search(plain_words(title, our_id)):
             self.out.note("human", "its name suggests an LLM or agent, but neither its "
                           "technology nor its tags say so; kept as a plain component: change "
                           "the type if it is one", our_id)
@@ -698,11 +666,11 @@ class _Converter:
               target: dict[str, Any], asset_id: str) -> tuple[dict[str, Any], bool]:
         text, flag = self.source.text, self.source.flag
         flow: dict[str, Any] = {"id": flow_id, "from": source["id"], "to": target["id"],
-                                "name": _label(title, flow_id)}
+                                "name": one_line(title, flow_id)}
         classes = self._classes((*path, "data_assets_sent"), f"link {title!r}") + \
             self._classes((*path, "data_assets_received"), f"link {title!r}")
         if classes:
-            flow["data"] = _ordered(classes)
+            flow["data"] = ordered_classes(classes)
         protocol = text((*path, "protocol")).strip().lower()
         vpn = flag((*path, "vpn")) is True
         encrypted: bool | None
@@ -759,20 +727,11 @@ class _Converter:
         if component["type"] not in ("agent", "orchestrator"):
             return
         our_id = component["id"]
-        agent: dict[str, Any] = {}
-        tools: list[dict[str, Any]] = []
-        for flow, readonly in self.flows_by_source.get(our_id, []):
-            target = by_id[flow["to"]]
-            if target["type"] == "foundation-model" and "model" not in agent:
-                agent["model"] = target["id"]
-                self.out.note("guessed", f"reasons with {target['id']!r}, the first model its "
-                              "links reach", our_id)
-            elif target["type"] in _GRANTABLE and \
-                    target["id"] not in {t["tool"] for t in tools}:
-                permissions = ["read"] if readonly else ["read", "write"]
-                tools.append({"tool": target["id"], "permissions": permissions})
-        if tools:
-            agent["tools"] = tools
+        reached = ((by_id[flow["to"]], {"permissions": ["read"] if readonly else ["read", "write"]})
+                   for flow, readonly in self.flows_by_source.get(our_id, []))
+        agent = agent_section(self.out, our_id, reached, _GRANTABLE,
+                              "the first model its links reach")
+        if "tools" in agent:
             self.out.note("guessed", "tools are the components its links reach; read-only "
                           "links grant read, the others read and write", our_id)
         self.out.note("human", "Threagile says nothing of human approval, triggers or the "
@@ -789,7 +748,7 @@ class _Converter:
                 if component is None:
                     continue
                 running.append(component["id"])
-                line = f"Runs on Threagile shared runtime {_label(title, runtime_id)!r}."
+                line = f"Runs on Threagile shared runtime {one_line(title, runtime_id)!r}."
                 component["description"] = (component.get("description", "") + "\n" +
                                             line).strip()
             self.out.note("human", f"shared runtime {runtime_id!r} runs "
@@ -844,7 +803,7 @@ class _Converter:
                 basis = f"{ACCEPTANCE_DAYS} days after the import (no usable tracking date)"
             else:
                 basis = f"a year after the tracking date {date_text[:10]}"
-            owner = _label(self.source.text((*path, "checked_by")), "") or author
+            owner = one_line(self.source.text((*path, "checked_by")), "") or author
             if not owner:
                 owner = "unknown (imported from Threagile)"
                 self.out.note("guessed", f"accepted risk {key!r} names nobody: owner unknown")
@@ -854,7 +813,7 @@ class _Converter:
                 "reason": justification or f"accepted in Threagile as {key}",
                 "expires": expires.isoformat(),
             }
-            ticket = _label(self.source.text((*path, "ticket")), "")
+            ticket = one_line(self.source.text((*path, "ticket")), "")
             if ticket:
                 risk["ticket"] = ticket
             self.out.candidate_risks.append(risk)

@@ -6,7 +6,7 @@ model (ids made unique). Elements become components and flows; which boundary a 
 is read from the geometry (the smallest box that holds its whole box), and boxes inside boxes
 become nested boundaries. A curve has no inside, so it becomes an empty boundary a human must
 fill. Threats drawn on elements are kept as notes and in descriptions, mapped onto catalog
-threats where the text clearly names one (the matcher of the Threat Composer importer).
+threats where the text clearly names one (the matcher the Threat Composer importer uses too).
 """
 
 from __future__ import annotations
@@ -17,18 +17,15 @@ from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.interop.common import ModelBuilder, Source
-from scoping_tui.interop.threat_composer import (
+from scoping_tui.interop.matching import ControlSet, Match, Matcher, normalise, threat_list
+from scoping_tui.interop.vocabulary import (
     NAME_LIMIT,
     SYSTEM_TEXT_LIMIT,
-    ControlSet,
-    Match,
-    Matcher,
     clean_name,
     clean_text,
-    normalise,
     number,
     shorten,
-    threat_list,
+    system_name,
 )
 from scoping_tui.model.paths import Path
 
@@ -129,13 +126,8 @@ def _same_names(out: ModelBuilder, cells: list[_Cell]) -> None:
 def _system(source: Source, out: ModelBuilder, diagrams: list[Any]) -> None:
     source.mapping(("summary",), required=True)
     source.mapping(("detail",), required=True)
-    raw = source.text(("summary", "title"))
-    name = clean_name(raw)
-    if not name:
-        name = "Imported Threat Dragon model"
-        out.note("guessed", f"the model has no title: called it {name!r}")
-    elif len(" ".join(raw.split())) > NAME_LIMIT:
-        out.note("human", "the model title was cut to 200 characters")
+    name = system_name(source.text(("summary", "title")), out, "Imported Threat Dragon model",
+                       "model", "title")
     parts = [source.text(("summary", "description"))]
     contributors = []
     for index, _ in enumerate(source.items(("detail", "contributors"))):
