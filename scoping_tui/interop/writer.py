@@ -14,11 +14,22 @@ _LABELS = {"mapped": "mapped", "guessed": "guessed", "human": "decide"}
 
 # libyaml's emitter when PyYAML was built with it: a 10,000-element import spends most of its
 # time here otherwise.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    pass
+
+
+def _text(dumper: Any, data: str) -> Any:
+    # Several lines read best as a literal block; the emitter falls back to quotes when a
+    # block cannot hold the text exactly (trailing spaces, special characters).
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data,
+                                   style="|" if "\n" in data else None)
+
+
+_Dumper.add_representer(str, _text)
 
 
 def _dump(value: Any) -> str:
-    return yaml.dump(value, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
 
 
@@ -64,5 +75,5 @@ def render_yaml(builder: ModelBuilder) -> str:
             notes = by_element.get(str(item.get("id", item.get("control", ""))), [])
             out.append(_comment([f"{_LABELS[n.kind]}: {n.message}" for n in notes], "  "))
             body = _dump([item])
-            out.append("".join(f"  {line}\n" for line in body.splitlines()))
+            out.append("".join(f"  {line}\n" if line else "\n" for line in body.splitlines()))
     return "".join(out)

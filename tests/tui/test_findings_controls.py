@@ -107,12 +107,22 @@ async def test_findings_filter_by_text_severity_and_framework(sample_copy) -> No
         assert len(row_ids(table)) == 15
 
 
+async def all_shown(pilot, panel) -> None:  # type: ignore[no-untyped-def]
+    """Wait, refresh by refresh, until every row that passes the filters is in the table."""
+    for _ in range(200):
+        if panel.table.row_count == len(panel._shown):
+            return
+        await pilot.pause()
+    assert panel.table.row_count == len(panel._shown)
+
+
 async def test_cursor_stays_on_the_same_finding(sample_copy) -> None:  # type: ignore[no-untyped-def]
     app = app_for(sample_copy(SAMPLE))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("f3")
         panel = findings(app)
+        await all_shown(pilot, panel)
         target = "LLM08-CROSS-TENANT-RETRIEVAL@support-vectors"
         await pilot.press(*["down"] * row_ids(panel.table).index(target))
         await pilot.pause()
@@ -120,7 +130,7 @@ async def test_cursor_stays_on_the_same_finding(sample_copy) -> None:  # type: i
         assert target in str(panel.query_one("#findings-current", Static).render())
 
         await pilot.press("slash", *"vectors", "enter")  # fewer rows above it now
-        await pilot.pause()
+        await all_shown(pilot, panel)
         assert row_ids(panel.table).index(target) == 0
         assert panel.current_id == target
 
@@ -137,8 +147,18 @@ async def test_enter_shows_the_finding_with_its_reasons_and_g_goes_to_it(sample_
     messages: list[object] = []
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await settle(app, pilot)
-        await pilot.press("f3", "slash", *"direct", "enter", "enter")
-        await pilot.pause()
+        await pilot.press("f3", "slash", *"direct", "enter")
+        panel = findings(app)
+        # the filtered rows arrive a chunk per refresh: a loaded machine may need several
+        for _ in range(200):
+            if panel.current_id == LLM01 and app.focused is panel.table:
+                break
+            await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(50):
+            if isinstance(app.screen, FindingDetail):
+                break
+            await pilot.pause()
         assert isinstance(app.screen, FindingDetail)
         text = screen_text(app)
         status = next(s for s in app.analysis.assessment.findings if s.finding.id == LLM01)
