@@ -42,3 +42,13 @@ async def settle(app: ScopingApp, pilot) -> None:  # type: ignore[no-untyped-def
         if app.analysis_current:
             return
     raise AssertionError("analysis did not settle")
+
+
+async def until(pilot, condition, what: str = "the condition") -> None:  # type: ignore[no-untyped-def]
+    """Wait refresh by refresh (never on a clock) until ``condition()`` holds: a loaded
+    machine may need several refreshes for rows, overlays and cursors to arrive."""
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"waited in vain for {what}")

@@ -17,7 +17,7 @@ from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.widgets import findings_panel
 from scoping_tui.tui.widgets.controls_panel import ControlsPanel
 from scoping_tui.tui.widgets.findings_panel import FindingsPanel
-from tests.tui.conftest import app_for, settle
+from tests.tui.conftest import app_for, settle, until
 
 SAMPLE = "rag-support-assistant"
 LLM01 = "LLM01-DIRECT-INJECTION@support-assistant"
@@ -150,10 +150,8 @@ async def test_enter_shows_the_finding_with_its_reasons_and_g_goes_to_it(sample_
         await pilot.press("f3", "slash", *"direct", "enter")
         panel = findings(app)
         # the filtered rows arrive a chunk per refresh: a loaded machine may need several
-        for _ in range(200):
-            if panel.current_id == LLM01 and app.focused is panel.table:
-                break
-            await pilot.pause()
+        await all_shown(pilot, panel)
+        assert panel.current_id == LLM01 and app.focused is panel.table
         await pilot.press("enter")
         for _ in range(50):
             if isinstance(app.screen, FindingDetail):
@@ -251,9 +249,11 @@ async def test_controls_pick_phase_and_implement_a_missing_control(sample_copy) 
         assert "Blocking scaled" in str(panel.query_one("#controls-blockers", Static).render())
 
         # The phase Select, by keyboard: shift+tab from the table, open, pick prototype.
-        await pilot.press("shift+tab", "enter", "up", "enter")
-        await pilot.pause()
-        assert panel.phase == "prototype"
+        await pilot.press("shift+tab", "enter")
+        phase = panel.query_one("#controls-phase", Select)
+        await until(pilot, lambda: phase.expanded, "the phase list to open")
+        await pilot.press("up", "enter")
+        await until(pilot, lambda: panel.phase == "prototype", "the prototype phase")
         assert str(readiness.render()) == "1 of 26 in place (3%)"
         assert "Blocking production: 57 controls" in str(
             panel.query_one("#controls-blockers", Static).render())
@@ -391,9 +391,8 @@ async def test_many_findings_fill_in_chunks_and_keep_the_cursor(sample_copy, tmp
         assert total > 3 * findings_panel.CHUNK
         await filled(pilot, panel, total)
         await pilot.press("ctrl+end")  # the last row, in the last chunk
-        await pilot.pause()
         last = app.analysis.assessment.findings[-1].finding.id
-        assert panel.current_id == last
+        await until(pilot, lambda: panel.current_id == last, "the cursor on the last row")
 
         app.main_screen.post_message(EditRequested(
             lambda m: m.set_value(("system", "owner"), "Someone else"), "owner"))
