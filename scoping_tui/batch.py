@@ -10,8 +10,9 @@ from __future__ import annotations
 import glob
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,20 +77,40 @@ def run(files: Sequence[str], job: Callable[[str], FileResult],
     notify = on_done or (lambda result: None)
     workers = workers or workers_for(len(files))
     if len(files) <= INLINE_LIMIT or workers == 1:
-        results = []
+        inline = []
         for file in files:
-            results.append(job(file))
-            notify(results[-1])
-        return results
-    with _pool(workers) as pool:
-        futures: list[Future[FileResult]] = [pool.submit(job, file) for file in files]
-        for future in as_completed(futures):
-            notify(future.result())
-        return [future.result() for future in futures]
+            inline.append(job(file))
+            notify(inline[-1])
+        return inline
+    # A few jobs per worker in flight, the rest not yet submitted: Ctrl-C (or a failure)
+    # then stops the run after those few instead of after every queued file.
+    pool = _pool(workers)
+    queued = iter(enumerate(files))
+    running: dict[Future[FileResult], int] = {}
+    results: dict[int, FileResult] = {}
+    try:
+        while True:
+            while len(running) < 2 * workers and (item := next(queued, None)) is not None:
+                running[pool.submit(job, item[1])] = item[0]
+            if not running:
+                return [results[index] for index in range(len(files))]
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                results[index] = future.result()
+                notify(results[index])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pool(workers: int) -> Executor:
     # fork starts workers in milliseconds with the catalog already loaded; elsewhere the
     # platform default is used and each worker loads it once.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; only the parent should act on it, once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
