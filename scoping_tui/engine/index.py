@@ -104,24 +104,35 @@ class ModelIndex:
 
     def boundary_chain(self, boundary_id: str | None) -> tuple[Boundary, ...]:
         """The boundary and its ancestors, innermost first."""
-        return self._chains.get(boundary_id, ()) if boundary_id else ()
+        if not boundary_id:
+            return ()
+        chain = self._chains.get(boundary_id)
+        if chain is None:
+            # Walked on demand, with a set for the cycle guard: a chain thousands of
+            # boundaries deep costs its depth once, not its depth squared for each boundary.
+            walked: list[Boundary] = []
+            seen: set[str] = set()
+            node = self.boundaries.get(boundary_id)
+            while node is not None and node.id not in seen:
+                seen.add(node.id)
+                walked.append(node)
+                node = self.boundaries.get(node.parent) if node.parent else None
+            chain = self._chains[boundary_id] = tuple(walked)
+        return chain
 
     @cached_property
     def _chains(self) -> dict[str, tuple[Boundary, ...]]:
-        chains: dict[str, tuple[Boundary, ...]] = {}
-        for boundary in self.model.boundaries:
-            chain: list[Boundary] = []
-            node: Boundary | None = boundary
-            while node is not None and node not in chain:
-                chain.append(node)
-                node = self.boundaries.get(node.parent) if node.parent else None
-            chains[boundary.id] = tuple(chain)
-        return chains
+        return {}
+
+    def _zone(self, component: Component) -> str | None:
+        """The kind of the boundary a component sits in (None outside any)."""
+        boundary = self.boundaries.get(component.boundary) if component.boundary else None
+        return boundary.kind if boundary is not None else None
 
     def in_internet(self, component: Component) -> bool:
-        chain = self.boundary_chain(component.boundary)
-        if chain:
-            return chain[0].kind == "internet"
+        zone = self._zone(component)
+        if zone is not None:
+            return zone == "internet"
         return component.type in ("user", "external-service")
 
     def crosses(self, flow: Flow) -> bool:
@@ -133,7 +144,7 @@ class ModelIndex:
 
     def untrusted_zone(self, component: Component) -> bool:
         """Outside the organisation's control: the internet, a user device, a third party."""
-        chain = self.boundary_chain(component.boundary)
-        if chain:
-            return chain[0].kind in ("internet", "user-device", "third-party")
+        zone = self._zone(component)
+        if zone is not None:
+            return zone in ("internet", "user-device", "third-party")
         return component.type in ("user", "external-service")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.index import ModelIndex
 from scoping_tui.engine.threats import SEVERITIES
-from scoping_tui.export.view import DiagramView, clean, select
+from scoping_tui.export.view import MAX_NESTING, DiagramView, clean, select
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
 INDENT = "  "
@@ -58,6 +58,12 @@ class _Renderer:
         self.hits = _counts(assessment)
         self.lines: list[str] = []
         self.boundary_ids = {b.id for b in model.boundaries}
+        self.members: dict[str | None, list[Component]] = {}
+        for component in model.components:
+            self.members.setdefault(component.boundary, []).append(component)
+        self.children: dict[str | None, list[Boundary]] = {}
+        for boundary in model.boundaries:
+            self.children.setdefault(boundary.parent, []).append(boundary)
 
     def name(self, component_id: str) -> str:
         component = self.model.component(component_id)
@@ -74,15 +80,30 @@ class _Renderer:
                 f"{_text(boundary.id)}" + _badge(self.hits.get(("boundary", boundary.id))))
 
     def tree(self, parent: str | None, depth: int, seen: set[str]) -> None:
-        for component in self.model.components:
-            if component.boundary == parent:
-                self.lines.append(self.component_line(component, depth))
-        for boundary in self.model.boundaries:
+        """What ``parent`` holds, depth first, in model order. Iterative, and indented no
+        deeper than MAX_NESTING levels, so a chain of thousands of boundaries neither
+        overflows the stack nor makes lines thousands of characters wide."""
+        members, children = self.members, self.children
+
+        def indent(level: int) -> int:
+            return min(level, MAX_NESTING)
+
+        self.lines.extend(self.component_line(c, indent(depth)) for c in members.get(parent, []))
+        stack = [(depth, iter(children.get(parent, [])))]
+        while stack:
+            level, pending = stack[-1]
+            boundary = next(pending, None)
+            if boundary is None:
+                stack.pop()
+                continue
             # A parent cycle (only in a model that does not validate) is drawn once.
-            if boundary.parent == parent and boundary.id not in seen:
-                seen.add(boundary.id)
-                self.lines.append(self.boundary_line(boundary, depth))
-                self.tree(boundary.id, depth + 1, seen)
+            if boundary.id in seen:
+                continue
+            seen.add(boundary.id)
+            self.lines.append(self.boundary_line(boundary, indent(level)))
+            self.lines.extend(self.component_line(c, indent(level + 1))
+                              for c in members.get(boundary.id, []))
+            stack.append((level + 1, iter(children.get(boundary.id, []))))
 
     def structure(self) -> None:
         self.lines.append("Trust boundaries and components")

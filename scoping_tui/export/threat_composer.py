@@ -48,6 +48,7 @@ from scoping_tui.engine.index import (
 )
 from scoping_tui.engine.scope import Scope
 from scoping_tui.engine.threats import Finding
+from scoping_tui.export.view import MAX_NESTING
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
 SCHEMA_VERSION = 1
@@ -651,19 +652,25 @@ def _architecture(model: SystemModel) -> str:
     rows = ["### Trust boundaries and components", ""]
     seen: set[str] = set()
 
-    def walk(boundary: Boundary, depth: int) -> None:
-        if boundary.id in seen:
-            return
-        seen.add(boundary.id)
-        indent = "  " * depth
-        text = f"{indent}- Boundary **{_md(boundary.name)}** (`{boundary.id}`, " \
-               f"{boundary.kind})"
-        if boundary.description:
-            text += f": {_md(boundary.description)}"
-        rows.append(text)
-        rows.extend(_component_line(c, indent + "  ") for c in members.get(boundary.id, []))
-        for child in children.get(boundary.id, []):
-            walk(child, depth + 1)
+    def walk(start: Boundary, start_depth: int) -> None:
+        # Depth first with a stack, indented no deeper than MAX_NESTING: thousands of nested
+        # boundaries neither overflow the recursion limit nor make unreadable Markdown.
+        stack = [(start, start_depth)]
+        while stack:
+            boundary, depth = stack.pop()
+            if boundary.id in seen:
+                continue
+            seen.add(boundary.id)
+            indent = "  " * min(depth, MAX_NESTING)
+            text = f"{indent}- Boundary **{_md(boundary.name)}** (`{boundary.id}`, " \
+                   f"{boundary.kind})"
+            if boundary.description:
+                text += f": {_md(boundary.description)}"
+            rows.append(text)
+            rows.extend(_component_line(c, indent + "  ")
+                        for c in members.get(boundary.id, []))
+            stack.extend((child, depth + 1)
+                         for child in reversed(children.get(boundary.id, [])))
 
     for root in children.get(None, []):
         walk(root, 0)

@@ -203,15 +203,56 @@ class Selection:
         return {b.id: f"c{i}" for i, b in enumerate(self.boundaries)}
 
     def child_boundaries(self, parent: str | None) -> list[Boundary]:
-        return [b for b in self.boundaries if b.parent == parent]
+        return self._children.get(parent, [])
 
     def members(self, boundary: str | None) -> list[Component]:
-        return [c for c in self.components if c.boundary == boundary]
+        return self._members.get(boundary, [])
+
+    @cached_property
+    def _members(self) -> dict[str | None, list[Component]]:
+        members: dict[str | None, list[Component]] = {}
+        for component in self.components:
+            members.setdefault(component.boundary, []).append(component)
+        return members
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Boundary]]:
+        """Boundaries by the parent they are drawn in. Below MAX_NESTING levels they are drawn
+        in their ancestor at that depth: no picture needs more, and neither Graphviz, Mermaid
+        nor the recursion that writes them copes with thousands of levels."""
+        by_id = {b.id: b for b in self.boundaries}
+        depth: dict[str, int] = {}
+        for boundary in self.boundaries:
+            chain: list[Boundary] = []
+            node: Boundary | None = boundary
+            while node is not None and node.id not in depth:
+                chain.append(node)
+                node = by_id.get(node.parent) if node.parent else None
+            level = depth[node.id] if node is not None else -1
+            for item in reversed(chain):
+                level += 1
+                depth[item.id] = level
+        anchor: dict[str, str] = {}
+        """Where a boundary's children are drawn: itself, or its ancestor at the last level."""
+        for boundary in sorted(self.boundaries, key=lambda b: depth[b.id]):
+            deep = depth[boundary.id] >= MAX_NESTING and boundary.parent in anchor
+            anchor[boundary.id] = anchor[boundary.parent or ""] if deep else boundary.id
+        children: dict[str | None, list[Boundary]] = {}
+        for boundary in self.boundaries:
+            parent = boundary.parent
+            if parent is not None and parent in anchor:
+                parent = anchor[parent]
+            children.setdefault(parent, []).append(boundary)
+        return children
 
     @property
     def categories(self) -> list[str]:
         present = {category(c) for c in self.components}
         return [c for c in CATEGORIES if c in present]
+
+
+MAX_NESTING = 24
+"""Boundary levels a diagram draws; deeper ones are drawn inside the last level."""
 
 
 def select(model: SystemModel, view: DiagramView,

@@ -199,14 +199,20 @@ def _check_cycles(data: dict[str, Any], boundaries: dict[str, dict[str, Any]],
     parent_of = {bid: _str(item.get("parent")) for bid, item in boundaries.items()}
     index_of = {_str(item.get("id")): index for index, item in _items(data, "boundaries")}
     reported: set[str] = set()
+    settled: set[str] = set()
+    """Boundaries whose chain of parents is already known to end (or to join a cycle)."""
     for start in sorted(parent_of):
-        chain: list[str] = []
+        chain: dict[str, None] = {}
         node: str | None = start
-        while node is not None and node in parent_of and node not in chain:
-            chain.append(node)
+        # Each boundary is walked once over all starts, so a chain thousands deep stays linear.
+        while node is not None and node in parent_of and node not in chain and (
+                node not in settled):
+            chain[node] = None
             node = parent_of[node]
+        settled.update(chain)
         if node is not None and node in chain:
-            cycle = chain[chain.index(node):]
+            path = list(chain)
+            cycle = path[path.index(node):]
             key = min(cycle)
             if key in reported:
                 continue

@@ -206,15 +206,15 @@ def build_spec(data: Any, counts: dict[str, tuple[int, str]], fallback: str) -> 
                                        position=("boundary", index)))
 
     group_boundaries = NodeSpec(("group", "boundaries"), Text("Trust boundaries"))
-    for index, item in boundaries:
+    drawn_in = _tree_parents(boundaries, known)
+    placed: set[str] = set()
+    for index, _ in boundaries:
         key = boundary_keys[index]
-        parent = item.get("parent")
-        node = nodes[key]
-        if isinstance(parent, str) and parent in known and parent != key \
-                and not _ancestor_cycle(data, key) and node not in nodes[parent].children:
-            nodes[parent].children.append(node)
-        elif node not in group_boundaries.children:
-            group_boundaries.children.append(node)
+        if key in placed:  # a duplicate id: one node
+            continue
+        placed.add(key)
+        parent = drawn_in.get(key)
+        (nodes[parent] if parent is not None else group_boundaries).children.append(nodes[key])
     no_boundary = NodeSpec(("group", "no-boundary"), Text("(no boundary)", style="italic"))
     component_keys = dict(element_ids(data, "component"))
     for index, item in section_items(data, "components"):
@@ -259,18 +259,49 @@ def build_spec(data: Any, counts: dict[str, tuple[int, str]], fallback: str) -> 
     return root
 
 
-def _ancestor_cycle(data: Any, boundary_id: str) -> bool:
-    """The boundary is part of a parent cycle (shown at the top level, not nested)."""
-    parents = {item.get("id"): item.get("parent") for _, item in section_items(data,
-                                                                               "boundaries")}
-    seen = {boundary_id}
-    current = parents.get(boundary_id)
-    while isinstance(current, str) and current in parents:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = parents.get(current)
-    return False
+TREE_MAX_NESTING = 24
+"""Boundary levels the tree nests; deeper ones are listed inside the last level."""
+
+
+def _tree_parents(boundaries: list[tuple[int, dict[str, Any]]],
+                  known: set[str]) -> dict[str, str | None]:
+    """The node each boundary hangs under: its parent, or the top level when the parent is
+    unknown, itself or part of a cycle (the Problems tab says why), or an ancestor
+    TREE_MAX_NESTING levels down when it nests deeper. Linear in the number of boundaries, so
+    a chain thousands deep neither stalls nor overflows the widget's recursion."""
+    parent_of: dict[str, str | None] = {}
+    for _, item in boundaries:
+        key, parent = item.get("id"), item.get("parent")
+        if isinstance(key, str) and key not in parent_of:
+            valid = isinstance(parent, str) and parent in known and parent != key
+            parent_of[key] = parent if valid else None
+    depth: dict[str, int] = {}
+    cyclic: set[str] = set()
+    """In a cycle or below one: listed at the top level, as the Problems tab explains."""
+    for start in parent_of:
+        chain: dict[str, None] = {}
+        node: str | None = start
+        while node is not None and node not in depth and node not in chain:
+            chain[node] = None
+            node = parent_of.get(node)
+        if node is not None and (node in chain or node in cyclic):
+            cyclic.update(chain)
+            depth.update(dict.fromkeys(chain, 0))
+            continue
+        level = depth[node] if node is not None else -1
+        for walked in reversed(chain):
+            level += 1
+            depth[walked] = level
+    for key in cyclic:
+        parent_of[key] = None
+    anchor: dict[str, str] = {}
+    drawn_in: dict[str, str | None] = {}
+    for key in sorted(parent_of, key=lambda k: depth[k]):
+        parent = parent_of[key]
+        drawn_in[key] = anchor[parent] if parent is not None else None
+        deep = depth[key] >= TREE_MAX_NESTING and drawn_in[key] is not None
+        anchor[key] = drawn_in[key] if deep else key  # type: ignore[assignment]
+    return drawn_in
 
 
 # ---------------------------------------------------------------------------------------------
