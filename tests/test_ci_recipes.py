@@ -15,14 +15,10 @@ import yaml
 
 from scoping_tui.cli import build_parser
 from tests.conftest import ROOT
+from tests.git_support import git
 
 CHAT = ROOT / "samples" / "public-chat-assistant.yaml"
 
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
-                   capture_output=True, timeout=60)
 
 
 def readme_example(marker: str) -> list[list[str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from jsonschema import Draft7Validator
 
 from scoping_tui import cli_diff
 from tests.conftest import ROOT
+from tests.git_support import git, plain_git
 
 AS_OF = "2026-11-28"
 SCHEMA = json.loads((ROOT / "schemas" / "diff.schema.json").read_text("utf-8"))
@@ -208,17 +208,7 @@ def test_terminal_output_cannot_carry_escapes_from_the_model(
 
 @pytest.fixture
 def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Tester", "-c", "user.email=tester@example.com",
-                    "-c", "commit.gpgsign=false", *args],
-                   cwd=repo, capture_output=True, check=True, timeout=30)
+    plain_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture

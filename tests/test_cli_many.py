@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.generate import generate
 from tests.conftest import ROOT
+from tests.git_support import git
 
 AS_OF = "2026-11-28"
 SAMPLES = ROOT / "samples"
@@ -247,11 +248,6 @@ def test_baseline_errors_are_usage_errors(tmp_path: Path) -> None:
     many = run("check", str(CHAT), str(CHAT), "--baseline", str(CHAT))
     assert many.returncode == 2 and "--git-ref" in many.stderr
 
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
-                   capture_output=True, timeout=60)
 
 
 def test_check_against_a_git_revision_in_a_real_repository(tmp_path: Path) -> None:
