@@ -56,10 +56,10 @@ async def test_findings_filter_by_text_severity_and_framework(sample_copy) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("f3")
-        await pilot.pause()
         panel = findings(app)
         table = panel.table
-        assert app.focused is table
+        await until(pilot, lambda: app.focused is table, "focus on the findings table")
+        await all_shown(pilot, panel)
         assessment = app.analysis.assessment
         assert row_ids(table) == [s.finding.id for s in assessment.findings]
         assert len(row_ids(table)) == 16
@@ -123,6 +123,7 @@ async def test_cursor_stays_on_the_same_finding(sample_copy) -> None:  # type: i
         await pilot.press("f3")
         panel = findings(app)
         await all_shown(pilot, panel)
+        await until(pilot, lambda: app.focused is panel.table, "focus on the findings table")
         target = "LLM08-CROSS-TENANT-RETRIEVAL@support-vectors"
         await pilot.press(*["down"] * row_ids(panel.table).index(target))
         await pilot.pause()
@@ -390,6 +391,7 @@ async def test_many_findings_fill_in_chunks_and_keep_the_cursor(sample_copy, tmp
         total = len(app.analysis.assessment.findings)
         assert total > 3 * findings_panel.CHUNK
         await filled(pilot, panel, total)
+        await until(pilot, lambda: app.focused is panel.table, "focus on the findings table")
         await pilot.press("ctrl+end")  # the last row, in the last chunk
         last = app.analysis.assessment.findings[-1].finding.id
         await until(pilot, lambda: panel.current_id == last, "the cursor on the last row")

@@ -30,6 +30,13 @@ _KINDS = {"components": "component", "flows": "flow", "boundaries": "boundary",
 
 
 def _focus_first(container: Widget) -> None:
+    # A panel that names its own target wins: otherwise the filter box above a table would
+    # take the keyboard whenever this runs after the panel's own on_show (a race under load).
+    for panel in container.query(Panel):
+        target = panel.default_focus()
+        if target is not None:
+            target.focus()
+            return
     for widget in container.query("*"):
         if widget.focusable and widget.display:
             widget.focus()

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import DataTable, ProgressBar, Select, Static
 
 from scoping_tui.engine.assessment import Assessment
@@ -157,6 +158,9 @@ class ControlsPanel(Panel):
         table.add_column("Title", key="title")
         yield table
         yield Static("", id="controls-current", markup=False)
+
+    def default_focus(self) -> Widget | None:
+        return self.table
 
     def on_show(self) -> None:
         """Arriving on the tab (f4) puts the keyboard in the table."""

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.events import Resize
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static
 
 from scoping_tui.engine.controls import FindingStatus
@@ -186,6 +187,9 @@ class FindingsPanel(Panel):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+
+    def default_focus(self) -> Widget | None:
+        return self.table
 
     def on_show(self) -> None:
         """Arriving on the tab (f3) puts the keyboard in the table."""

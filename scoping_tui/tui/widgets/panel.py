@@ -11,5 +11,10 @@ class Panel(Widget):
     """A tab's content. The screen calls ``show`` with each new analysis (attributes down);
     the panel sends ``EditRequested``/``ElementSelected``/``JumpTo`` up (messages up)."""
 
+    def default_focus(self) -> Widget | None:
+        """Where the keyboard goes on arriving at the tab; None for its first focusable
+        widget."""
+        return None
+
     def show(self, analysis: Analysis, workspace: Workspace) -> None:
         """Display ``analysis``; called on the main thread after every re-analysis."""
