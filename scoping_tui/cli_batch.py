@@ -14,7 +14,6 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import batch
@@ -28,6 +27,7 @@ from scoping_tui.cli_support import (
     emit_bytes,
     line,
     load,
+    model_at_revision,
     plural,
     printable,
     valid_model,
@@ -35,7 +35,6 @@ from scoping_tui.cli_support import (
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.engine.controls import FindingStatus, Requirement
-from scoping_tui.model.diagnostics import Severity
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
 from scoping_tui.term import Progress, Style, wants_colour
@@ -301,11 +300,11 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
         return True, assess(model, catalog, args.phase, args.as_of)
     if not args.git_ref:
         return True, None
-    from scoping_tui.gitrev import GitError, read_at_revision
-    from scoping_tui.model.validate import load_text
+    from scoping_tui.gitrev import GitError
 
     try:
-        text = read_at_revision(Path(file), args.git_ref, args.max_size)
+        model = model_at_revision(file, args.git_ref, args.max_size, catalog, args.as_of,
+                                  "fix the baseline or choose another --git-ref", err)
     except GitError as exc:
         if exc.missing_file:
             # A model added after the baseline revision: every finding in it is new.
@@ -314,16 +313,9 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
             return True, None
         err.write(f"{line(file)}: {line(str(exc))}\n")
         return False, None
-    shown = f"{file}@{args.git_ref}"
-    result = load_text(text, shown)
-    if result.model is None or counts(result.diagnostics)[0]:
-        for diagnostic in result.diagnostics:
-            if diagnostic.severity is Severity.ERROR:
-                err.write(line(diagnostic.format()) + "\n")
-        err.write(f"{line(shown)}: the baseline is invalid; fix it or choose another "
-                  "--git-ref\n")
+    if model is None:
         return False, None
-    return True, assess(result.model, catalog, args.phase, args.as_of)
+    return True, assess(model, catalog, args.phase, args.as_of)
 
 
 def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, TextIO
 
 from scoping_tui.cli_support import (
@@ -14,24 +13,19 @@ from scoping_tui.cli_support import (
     EXIT_USAGE,
     byte_count,
     catalog_or_report,
-    counts,
     date_arg,
     emit_bytes,
     line,
-    plural,
+    model_at_revision,
     printable,
     valid_model,
 )
 from scoping_tui.cli_support import formatter as _formatter
 from scoping_tui.engine.catalog import PHASES, Catalog
-from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.engine.threats import SEVERITIES
-from scoping_tui.gitrev import GitError, display_name, read_at_revision
-from scoping_tui.model.diagnostics import Severity
+from scoping_tui.gitrev import GitError, display_name
 from scoping_tui.model.load import max_bytes_from_env
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
-from scoping_tui.model.validate import load_text
 from scoping_tui.term import Style, wants_colour
 
 FORMATS = ("text", "markdown", "json")
@@ -107,28 +101,17 @@ def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,
     A model added after ``ref`` is compared with an empty one, so a pull request that adds a
     model gets a comment listing everything in it as new.
     """
-    name = display_name(file, ref)
     try:
-        text = read_at_revision(Path(file), ref, args.max_size)
+        return model_at_revision(file, ref, args.max_size, catalog, args.as_of,
+                                 "the old version cannot be compared", sys.stderr)
     except GitError as exc:
         if exc.missing_file:
             sys.stderr.write(f"scoping-tui diff: {line(str(exc))}; comparing with an empty "
                              "model, so everything in it is new\n")
-            return SystemModel(file=name, system=replace(new.system, description="",
-                                                         owner="", tags=()))
+            return SystemModel(file=display_name(file, ref),
+                               system=replace(new.system, description="", owner="", tags=()))
         sys.stderr.write(f"scoping-tui diff: {line(str(exc))}\n")
         return None
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    result = load_text(text, name, catalog=known, checks=[scope_mismatches], today=args.as_of)
-    errors, _ = counts(result.diagnostics)
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity is Severity.ERROR:
-            sys.stderr.write(line(diagnostic.format()) + "\n")
-    if result.model is None or errors:
-        sys.stderr.write(f"{line(name)}: invalid ({plural(errors, 'error')}); the old version "
-                         "cannot be compared\n")
-        return None
-    return result.model
 
 
 def _coloured(text: str, failing: bool, style: Style) -> str:

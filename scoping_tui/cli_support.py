@@ -33,13 +33,16 @@ exit codes:
 """
 
 
+def _known(catalog: Catalog | None) -> KnownIds | None:
+    if catalog is None:
+        return None
+    return KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+
+
 def load(path: str, max_size: int | None, catalog: Catalog | None = None,
          today: dt.date | None = None) -> LoadResult:
-    known = None
-    if catalog is not None:
-        known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
     return load_model(Path(path), display(path), checks=[scope_mismatches], max_bytes=max_size,
-                      catalog=known, today=today)
+                      catalog=_known(catalog), today=today)
 
 
 def display(path: str) -> str:
@@ -65,16 +68,33 @@ def catalog_or_report(extra: Sequence[str]) -> Catalog | None:
 def valid_model(file: str, max_size: int | None, catalog: Catalog,
                 as_of: dt.date | None = None, err: TextIO | None = None) -> SystemModel | None:
     """The valid model in ``file``, or None after reporting its errors on ``err`` (stderr)."""
-    err = err or sys.stderr
-    result = load(file, max_size, catalog, as_of)
+    hint = f"fix these first (`scoping-tui validate {line(file)}` lists warnings too)"
+    return _checked(load(file, max_size, catalog, as_of), file, hint, err or sys.stderr)
+
+
+def model_at_revision(file: str, ref: str, max_size: int | None, catalog: Catalog,
+                      as_of: dt.date | None, hint: str, err: TextIO) -> SystemModel | None:
+    """The valid model in ``file`` as committed at ``ref``, read exactly as a model file is,
+    and named ``FILE@REF``; None after reporting its errors and ``hint`` on ``err``. Raises
+    GitError when git cannot give the file (``missing_file`` when that revision lacks it)."""
+    from scoping_tui.gitrev import display_name, read_at_revision
+    from scoping_tui.model.validate import load_text
+
+    name = display_name(file, ref)
+    text = read_at_revision(Path(file), ref, max_size)
+    result = load_text(text, name, catalog=_known(catalog), checks=[scope_mismatches],
+                       today=as_of)
+    return _checked(result, name, hint, err)
+
+
+def _checked(result: LoadResult, shown: str, hint: str, err: TextIO) -> SystemModel | None:
+    """The loaded model, or None after its errors and ``hint`` went to ``err``."""
     errors, _ = counts(result.diagnostics)
     for diagnostic in result.diagnostics:
         if diagnostic.severity is Severity.ERROR:
             err.write(line(diagnostic.format()) + "\n")
     if result.model is None or errors:
-        shown = line(file)
-        err.write(f"{shown}: invalid ({plural(errors, 'error')}); fix these first "
-                  f"(`scoping-tui validate {shown}` lists warnings too)\n")
+        err.write(f"{line(shown)}: invalid ({plural(errors, 'error')}); {hint}\n")
         return None
     return result.model
 

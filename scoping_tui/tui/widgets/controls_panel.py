@@ -162,11 +162,6 @@ class ControlsPanel(Panel):
     def default_focus(self) -> Widget | None:
         return self.table
 
-    def on_show(self) -> None:
-        """Arriving on the tab (f4) puts the keyboard in the table."""
-        if not self.has_focus_within:
-            self.table.focus()
-
     @property
     def table(self) -> DataTable[Text]:
         return self.query_one("#controls-table", DataTable)

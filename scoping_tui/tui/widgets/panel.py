@@ -16,5 +16,11 @@ class Panel(Widget):
         widget."""
         return None
 
+    def on_show(self) -> None:
+        """Arriving on the tab (its key, or a click) puts the keyboard in ``default_focus``."""
+        target = self.default_focus()
+        if target is not None and not self.has_focus_within:
+            target.focus()
+
     def show(self, analysis: Analysis, workspace: Workspace) -> None:
         """Display ``analysis``; called on the main thread after every re-analysis."""
