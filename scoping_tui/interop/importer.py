@@ -78,7 +78,7 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
         raise source.fail((), f"expected an object at the top level, as in {module.TITLE} files")
     builder = ModelBuilder(module.TITLE, source.file, today=as_of or dt.date.today())
     module.convert(source, builder, catalog)
-    model = _checked(builder, catalog)
+    text, model = _checked(builder, catalog)
     if builder.candidate_risks:
         found = {s.finding.id for s in assess(model, catalog, as_of=as_of).findings}
         for risk in builder.candidate_risks:
@@ -90,14 +90,16 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
                 builder.note("human", f"the source accepts a risk the analysis does not find "
                              f"as {risk['finding']}; re-accept it if it still applies")
         builder.candidate_risks = []
-        model = _checked(builder, catalog)
-    return ImportResult(name, render_yaml(builder), model, tuple(builder.notes))
+        text, model = _checked(builder, catalog)
+    return ImportResult(name, text, model, tuple(builder.notes))
 
 
-def _checked(builder: ModelBuilder, catalog: Catalog) -> SystemModel:
-    """Validate what the converter built: a converter bug must not write an invalid model."""
+def _checked(builder: ModelBuilder, catalog: Catalog) -> tuple[str, SystemModel]:
+    """The model's YAML and the model read back from it: a converter bug must not write an
+    invalid model."""
     known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
-    result = load_text(render_yaml(builder), builder.source_file, catalog=known)
+    text = render_yaml(builder)
+    result = load_text(text, builder.source_file, catalog=known)
     if result.model is None or has_errors(result.diagnostics):
         problems = "; ".join(d.message for d in result.diagnostics
                              if d.severity is Severity.ERROR)[:2000]
@@ -105,4 +107,4 @@ def _checked(builder: ModelBuilder, catalog: Catalog) -> SystemModel:
             builder.source_file, START, Severity.ERROR,
             f"internal error: the converted model is not valid ({problems}); please report "
             "this with the input file", "import-bug"),))
-    return result.model
+    return text, result.model
