@@ -330,9 +330,7 @@ def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
     failing = [s for s in assessment.findings
                if s.unresolved and s.finding.severity_rank <= limit]
     missing = assessment.missing()
-    if not compare:
-        return failing, missing
-    if baseline is None:
+    if not compare or baseline is None:  # no baseline, or a model new since it: all is new
         return failing, missing
     renames = diff_models(baseline.model, assessment.model).rename_map
     old_missing = {r.control.id for r in baseline.missing(assessment.phase)}
