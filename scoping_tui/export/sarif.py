@@ -14,6 +14,7 @@ from scoping_tui import __version__
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import Threat
 from scoping_tui.engine.controls import FindingStatus
+from scoping_tui.export.markdown import md_cell
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -28,12 +29,23 @@ def _base_severity(threat: Threat) -> str:
 
 
 def _help(threat: Threat) -> tuple[str, str]:
+    """Plain and Markdown help. Code-scanning pages render the Markdown, and an organisation's
+    catalog is as untrusted as a model: its text is escaped as the Markdown report escapes
+    it, so no link, image or HTML in it becomes one there."""
     refs = "; ".join(f"{framework}: {', '.join(ids)}"
                      for framework, ids in threat.references.items())
     text = f"{threat.description}\n\nReferences: {refs}" if refs else threat.description
-    markdown = f"{threat.description}\n\n" + "\n".join(
-        f"- **{framework}**: {', '.join(ids)}" for framework, ids in threat.references.items())
-    return text, markdown
+    paragraphs = [md_cell(part) for part in threat.description.split("\n\n") if part.strip()]
+    markdown = "\n\n".join([*paragraphs, "\n".join(
+        f"- **{md_cell(framework)}**: {', '.join(md_cell(ref) for ref in ids)}"
+        for framework, ids in threat.references.items())])
+    return _plain(text), markdown
+
+
+def _plain(text: str) -> str:
+    """SARIF plain text: a bracket pair would be read as an embedded link (SARIF 2.1.0
+    §3.11.6), so literal brackets, and the backslash that escapes them, are escaped."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def _rule(threat: Threat) -> dict[str, Any]:
@@ -43,8 +55,8 @@ def _rule(threat: Threat) -> dict[str, Any]:
     return {
         "id": threat.id,
         "name": "".join(part.capitalize() for part in threat.id.split("-")),
-        "shortDescription": {"text": threat.title},
-        "fullDescription": {"text": threat.description},
+        "shortDescription": {"text": _plain(threat.title)},
+        "fullDescription": {"text": _plain(threat.description)},
         "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": LEVELS[_base_severity(threat)]},
         "properties": {
@@ -66,7 +78,7 @@ def _result(status: FindingStatus, rule_index: int, uri: str) -> dict[str, Any]:
         "ruleId": finding.threat.id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": message},
+        "message": {"text": _plain(message)},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": uri},
