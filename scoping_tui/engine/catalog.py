@@ -13,7 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scoping_tui.engine.conditions import Condition, ConditionError, compile_condition
+from scoping_tui.engine.conditions import (
+    MAX_CONDITION_SIZE,
+    Budget,
+    Condition,
+    ConditionError,
+    compile_condition,
+)
 from scoping_tui.locations import models_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from scoping_tui.model.load import Document, LoadFailure, load_file
@@ -25,6 +31,10 @@ from scoping_tui.model.suggest import did_you_mean
 PHASES = ("prototype", "production", "scaled")
 LEVELS = ("low", "medium", "high")
 BUILTIN_FILES = ("threats.yaml", "controls.yaml", "rating.yaml")
+MAX_CATALOG_CONDITION_SIZE = 100_000
+"""Most tests and listed values all the conditions of a catalog load may hold together
+(the built-in knowledge base holds about 1,000): merge keys let a short line copy a large
+condition, so a per-condition limit alone would not bound a file of such lines."""
 References = dict[str, tuple[str, ...]]
 
 
@@ -121,6 +131,8 @@ class _Builder:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Where each entry was defined, for "already defined" and "unknown id" messages.
     places: dict[tuple[str, str], tuple[Document, DocPath]] = field(default_factory=dict)
+    condition_size: int = 0
+    """Tests and listed values in every condition compiled so far, aliases expanded."""
 
     def error(self, document: Document, path: DocPath, message: str, code: str) -> None:
         self.diagnostics.append(Diagnostic(document.file, document.source.value(path),
@@ -128,11 +140,22 @@ class _Builder:
 
     def condition(self, document: Document, raw: Any, kind: str, path: DocPath,
                   ) -> Condition | None:
+        if self.condition_size > MAX_CATALOG_CONDITION_SIZE:
+            return None
+        budget = Budget()
         try:
-            return compile_condition(raw, kind, path)
+            compiled = compile_condition(raw, kind, path, budget)
         except ConditionError as exc:
             self.error(document, exc.path, f"{format_path(exc.path)}: {exc}", "bad-condition")
             return None
+        self.condition_size += MAX_CONDITION_SIZE - budget.left
+        if self.condition_size > MAX_CATALOG_CONDITION_SIZE:
+            self.error(document, path, f"{format_path(path)}: the catalog's conditions together "
+                       f"expand to more than {MAX_CATALOG_CONDITION_SIZE:,} tests and listed "
+                       "values (aliases repeated?); conditions after this one were not read",
+                       "bad-condition")
+            return None
+        return compiled
 
     def references(self, document: Document, raw: Any, path: DocPath) -> None:
         if not isinstance(raw, dict):

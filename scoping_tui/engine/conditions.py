@@ -31,6 +31,14 @@ OPERATORS = {
 }
 
 
+MAX_CONDITION_SIZE = 1_000
+"""Most tests and listed values one condition may hold once aliases are expanded; the largest
+built-in condition holds about 20. A few kilobytes of aliases can otherwise expand to
+hundreds of thousands, evaluated on every element of every model."""
+MAX_CONDITION_DEPTH = 16
+"""Most all/any/not levels one condition may nest (built-in conditions use at most 4)."""
+
+
 class ConditionError(ValueError):
     """A condition that names an unknown fact or misuses an operator; ``path`` locates it."""
 
@@ -115,8 +123,34 @@ class Outcome:
     evidence: tuple[Evidence, ...]
 
 
-def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = ()) -> Condition:
-    """Check a condition against the fact registry for targets of ``kind``; raise on misuse."""
+@dataclass
+class Budget:
+    """What is left of the size a condition may expand to; shared by a whole catalog so that
+    many aliased copies of a rule cannot add up either."""
+
+    left: int = MAX_CONDITION_SIZE
+
+    def spend(self, amount: int, path: tuple[str | int, ...]) -> None:
+        self.left -= amount
+        if self.left < 0:
+            raise ConditionError(
+                f"the condition expands to more than {MAX_CONDITION_SIZE:,} tests and listed "
+                "values (aliases repeated?); write it out or split the rule", path)
+
+
+def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = (),
+                      budget: Budget | None = None) -> Condition:
+    """Check a condition against the fact registry for targets of ``kind``; raise on misuse
+    or when it expands past ``budget`` (a fresh one of MAX_CONDITION_SIZE by default)."""
+    return _compile(raw, kind, path, budget if budget is not None else Budget(), 0)
+
+
+def _compile(raw: Any, kind: str, path: tuple[str | int, ...], budget: Budget,
+             depth: int) -> Condition:
+    budget.spend(1, path)
+    if depth > MAX_CONDITION_DEPTH:
+        raise ConditionError(f"conditions nest more than {MAX_CONDITION_DEPTH} levels of "
+                             "all/any/not deep", path)
     if not isinstance(raw, dict) or not raw:
         raise ConditionError("a condition is a mapping: {fact: NAME, OPERATOR: VALUE}, "
                              "or all/any/not", path)
@@ -129,10 +163,11 @@ def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = ()) -> 
             if not isinstance(body, list) or not body:
                 raise ConditionError(f"`{combinator}` takes a non-empty list of conditions",
                                      (*path, combinator))
-            return _node(combinator, tuple(compile_condition(item, kind, (*path, combinator, i))
-                                           for i, item in enumerate(body)))
+            return _node(combinator, tuple(
+                _compile(item, kind, (*path, combinator, i), budget, depth + 1)
+                for i, item in enumerate(body)))
         if combinator == "not":
-            return _node("not", (compile_condition(body, kind, (*path, "not")),))
+            return _node("not", (_compile(body, kind, (*path, "not"), budget, depth + 1),))
         raise ConditionError(f"unknown combinator {combinator!r}"
                              f"{did_you_mean(str(combinator), ['all', 'any', 'not', 'fact'])}",
                              path)
@@ -161,6 +196,7 @@ def compile_condition(raw: Any, kind: str, path: tuple[str | int, ...] = ()) -> 
     if op in ("at_least", "at_most") and not isinstance(operand, int):
         raise ConditionError(f"`{op}` takes a whole number", (*path, op))
     if isinstance(operand, list):
+        budget.spend(len(operand), (*path, op))
         operand = tuple(operand)
     return _leaf(spec, op, operand)
 
