@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scoping_tui import __version__, cli_batch, cli_diff, cli_import
+from scoping_tui.cli_batch import MISSING_CONTROLS
 from scoping_tui.cli_support import (
     EXIT_CODES_HELP,
     EXIT_OK,
@@ -30,6 +31,7 @@ from scoping_tui.cli_support import plural as _plural
 from scoping_tui.cli_support import printable as _printable
 from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import PHASES, Catalog
+from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
@@ -123,25 +125,35 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", formatter_class=_formatter,
         help="CI gate: fail on unresolved findings or missing required controls",
-        description="Gate a model in CI. Fails when an unresolved (open or partially mitigated) "
-        "finding is at or above --fail-on, or when a control the phase requires is not in "
-        "place. Accepted risks count as resolved until they expire. With --baseline or "
-        "--git-ref only what is new fails: findings that were not unresolved in the older "
-        "version (matched by their stable ids, THREAT@element, so reordering the file changes "
-        "nothing) and controls that were not already missing. " + MANY_FILES_HELP,
+        description="Gate a model in CI. Two gates, each with its own option: findings "
+        "(--fail-on: an unresolved, i.e. open or partially mitigated, finding at or above this "
+        "severity fails; accepted risks count as resolved until they expire) and missing "
+        "controls (--missing-controls: a control the phase requires that is not in place "
+        "fails, is only listed as a warning, or is ignored). With --baseline or --git-ref only "
+        "what is new fails: findings that were not unresolved in the older version (matched "
+        "by their stable ids, THREAT@element, so reordering the file changes nothing) and "
+        "controls that were not already missing. " + MANY_FILES_HELP,
         epilog="examples:\n"
         "  scoping-tui check threat-model.yaml\n"
-        "  scoping-tui check threat-model.yaml --fail-on critical --phase production\n"
+        "  scoping-tui check threat-model.yaml --fail-on critical --missing-controls warn\n"
+        "  scoping-tui check threat-model.yaml --fail-on none --phase production   # controls "
+        "only\n"
         "  scoping-tui check threat-model.yaml --baseline old/threat-model.yaml\n"
         "  scoping-tui check 'models/**/*.yaml' --git-ref origin/main\n\n"
-        "exit codes (the worst over all files):\n  0  the gate passes\n"
-        "  1  the gate fails (the reasons are printed)\n"
+        "exit codes (the worst over all files):\n  0  both gates pass (warnings allowed)\n"
+        "  1  a gate fails: a finding at or above --fail-on, or (with --missing-controls fail, "
+        "the default) a missing required control; the reasons are printed\n"
         "  2  unusable model, baseline, catalog or arguments\n",
     )
     check.add_argument("files", nargs="+", metavar="FILE",
                        help="model files, folders or glob patterns")
-    check.add_argument("--fail-on", choices=("critical", "high", "medium", "low"),
-                       default="high", help="lowest severity that fails the gate (default: high)")
+    check.add_argument("--fail-on", choices=(*SEVERITIES, "none"), default="high",
+                       help="findings gate: the lowest severity of an unresolved finding that "
+                       "fails (default: high); none: findings never fail the gate")
+    check.add_argument("--missing-controls", choices=MISSING_CONTROLS, default="fail",
+                       help="controls gate: a control the phase requires that is not in "
+                       "place fails the gate (fail, the default), is listed as a warning "
+                       "(warn), or is left out (ignore)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
     check.add_argument("--baseline", metavar="OLD",

@@ -40,6 +40,8 @@ from scoping_tui.model.types import SystemModel
 from scoping_tui.term import Progress, Style, wants_colour
 
 Job = Callable[[argparse.Namespace, Catalog, str], batch.FileResult]
+MISSING_CONTROLS = ("fail", "warn", "ignore")
+"""What `check --missing-controls` does with a control the phase requires that is missing."""
 
 
 def run_files(args: argparse.Namespace, job: Job, label: str, out: TextIO,
@@ -320,22 +322,26 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
 
 def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
          compare: bool) -> tuple[list[FindingStatus], list[Requirement]]:
-    """The findings and missing controls that fail the gate; with a baseline, only what is
-    new: findings that were not unresolved at this severity before (new, reopened or raised;
-    matched through renames), and controls that were not already missing."""
+    """The findings at or above ``fail_on`` ("none": no finding) and the missing controls that
+    fail the gate; with a baseline, only what is new: findings that were not unresolved at
+    this severity before (new, reopened or raised; matched through renames), and controls
+    that were not already missing."""
     from scoping_tui.engine.diff import diff_models, new_findings
     from scoping_tui.engine.threats import SEVERITIES
 
-    limit = SEVERITIES.index(fail_on)
-    failing = [s for s in assessment.findings
-               if s.unresolved and s.finding.severity_rank <= limit]
     missing = assessment.missing()
+    failing: list[FindingStatus] = []
     if not compare or baseline is None:  # no baseline, or a model new since it: all is new
+        if fail_on != "none":
+            limit = SEVERITIES.index(fail_on)
+            failing = [s for s in assessment.findings
+                       if s.unresolved and s.finding.severity_rank <= limit]
         return failing, missing
     renames = diff_models(baseline.model, assessment.model).rename_map
     old_missing = {r.control.id for r in baseline.missing(assessment.phase)}
-    return (new_findings(assessment, baseline, fail_on, renames),
-            [r for r in missing if r.control.id not in old_missing])
+    if fail_on != "none":
+        failing = new_findings(assessment, baseline, fail_on, renames)
+    return failing, [r for r in missing if r.control.id not in old_missing]
 
 
 def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
@@ -349,12 +355,16 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     if not usable:
         return _unusable(file, err.getvalue())
     failing, missing = gate(assessment, args.fail_on, baseline, compare)
-    passed = not failing and not missing
+    controls_gate = args.missing_controls
+    if controls_gate == "ignore":
+        missing = []
+    passed = not failing and not (missing and controls_gate == "fail")
     payload: dict[str, object] = {
         "version": 1,
         "file": file,
         "phase": assessment.phase,
         "fail_on": args.fail_on,
+        "missing_controls_gate": controls_gate,
         "baseline": args.baseline or (f"{file}@{args.git_ref}" if args.git_ref else None),
         "passed": passed,
         "failing_findings": [
@@ -371,24 +381,32 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         return batch.FileResult(file, code, err=err.getvalue(), row=row)
     style = Style(args.colour)
     new = "new " if compare else ""
+    # Model text is made printable before colour is added: escaping afterwards would print
+    # the colour codes themselves as text.
     text = ""
     for status in failing:
         finding = status.finding
-        text += printable(
-            f"{file}:{finding.line}:1: {style.severity(finding.severity, finding.severity)}: "
-            f"{new}{finding.id} is {status.status}: {finding.threat.title}\n")
+        text += (f"{line(file)}:{finding.line}:1: "
+                 f"{style.severity(finding.severity, finding.severity)}: "
+                 + line(f"{new}{finding.id} is {status.status}: {finding.threat.title}") + "\n")
+    warned = f"{style.severity('warning', 'warning')}: " if controls_gate == "warn" else ""
     for req in missing:
         where = "the whole system" if req.targets == ("*",) else ", ".join(
             req.missing_on or req.targets)
-        text += printable(f"{file}: {new}missing control {req.control.id} "
-                          f"({req.control.title}), required from {req.control.phase}, "
-                          f"{req.status} on {where}\n")
+        text += (f"{line(file)}: {warned}"
+                 + line(f"{new}missing control {req.control.id} ({req.control.title}), "
+                        f"required from {req.control.phase}, {req.status} on {where}") + "\n")
     verdict = style("passed", "green") if passed else style("FAILED", "bold-red")
     against = f" against {line(str(payload['baseline']))}" if compare else ""
+    findings_gate = ("findings never fail" if args.fail_on == "none"
+                     else f"fail on {args.fail_on} and above")
+    controls = {"fail": "", "warn": ", missing controls only warned about",
+                "ignore": ", missing controls ignored"}[controls_gate]
+    counted = plural(len(failing), new + "failing finding")
+    if controls_gate != "ignore":
+        counted += f", {plural(len(missing), new + 'missing control')}"
     text += (f"{line(file)}: check {verdict} for phase {assessment.phase} "
-             f"(fail on {args.fail_on} and above{against}): "
-             f"{plural(len(failing), new + 'failing finding')}, "
-             f"{plural(len(missing), new + 'missing control')}\n")
+             f"({findings_gate}{controls}{against}): {counted}\n")
     return batch.FileResult(file, code, out=text, err=err.getvalue(), row=row)
 
 
