@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         "fails, is only listed as a warning, or is ignored). With --baseline or --git-ref only "
         "what is new fails: findings that were not unresolved in the older version (matched "
         "by their stable ids, THREAT@element, so reordering the file changes nothing) and "
-        "controls that were not already missing. " + MANY_FILES_HELP,
+        "controls that were not already missing; and a safeguard the change removed or weakened "
+        "fails it too (see `scoping-tui diff --help`). " + MANY_FILES_HELP,
         epilog="examples:\n"
         "  scoping-tui check threat-model.yaml\n"
         "  scoping-tui check threat-model.yaml --fail-on critical --missing-controls warn\n"
@@ -154,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="controls gate: a control the phase requires that is not in "
                        "place fails the gate (fail, the default), is listed as a warning "
                        "(warn), or is left out (ignore)")
+    check.add_argument("--allow-weakening", action="store_true",
+                       help="with --baseline or --git-ref: report safeguards the change "
+                       "weakened (approval, authentication, encryption, permissions, controls "
+                       "in place…) without failing on them")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
     check.add_argument("--baseline", metavar="OLD",

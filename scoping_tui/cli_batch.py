@@ -13,6 +13,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TextIO
 
@@ -35,6 +36,8 @@ from scoping_tui.cli_support import (
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.engine.controls import FindingStatus, Requirement
+from scoping_tui.engine.diff import display_value, json_value
+from scoping_tui.engine.safeguards import Weakening
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
 from scoping_tui.term import Progress, Style, wants_colour
@@ -320,13 +323,24 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
     return True, assess(model, catalog, args.phase, args.as_of)
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What fails `check`: findings at or above --fail-on, missing required controls and, with
+    a baseline, safeguards the change weakened; with a baseline only what is new."""
+
+    failing: list[FindingStatus]
+    missing: list[Requirement]
+    weakened: tuple[Weakening, ...] = ()
+
+
 def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
-         compare: bool) -> tuple[list[FindingStatus], list[Requirement]]:
+         compare: bool) -> Gate:
     """The findings at or above ``fail_on`` ("none": no finding) and the missing controls that
     fail the gate; with a baseline, only what is new: findings that were not unresolved at
-    this severity before (new, reopened or raised; matched through renames), and controls
-    that were not already missing."""
+    this severity before (new, reopened or raised; matched through renames), controls that
+    were not already missing, and every safeguard weakened since."""
     from scoping_tui.engine.diff import diff_models, new_findings
+    from scoping_tui.engine.safeguards import weakenings
     from scoping_tui.engine.threats import SEVERITIES
 
     missing = assessment.missing()
@@ -336,12 +350,14 @@ def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
             limit = SEVERITIES.index(fail_on)
             failing = [s for s in assessment.findings
                        if s.unresolved and s.finding.severity_rank <= limit]
-        return failing, missing
-    renames = diff_models(baseline.model, assessment.model).rename_map
+        return Gate(failing, missing)
+    model_diff = diff_models(baseline.model, assessment.model)
+    renames = model_diff.rename_map
     old_missing = {r.control.id for r in baseline.missing(assessment.phase)}
     if fail_on != "none":
         failing = new_findings(assessment, baseline, fail_on, renames)
-    return failing, [r for r in missing if r.control.id not in old_missing]
+    return Gate(failing, [r for r in missing if r.control.id not in old_missing],
+                weakenings(baseline.model, assessment.model, model_diff))
 
 
 def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
@@ -354,11 +370,13 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     usable, baseline = _baseline(args, catalog, file, err)
     if not usable:
         return _unusable(file, err.getvalue())
-    failing, missing = gate(assessment, args.fail_on, baseline, compare)
+    found = gate(assessment, args.fail_on, baseline, compare)
+    failing, missing, weakened = found.failing, found.missing, found.weakened
     controls_gate = args.missing_controls
     if controls_gate == "ignore":
         missing = []
-    passed = not failing and not (missing and controls_gate == "fail")
+    passed = not failing and not (missing and controls_gate == "fail") and not (
+        weakened and not args.allow_weakening)
     payload: dict[str, object] = {
         "version": 1,
         "file": file,
@@ -373,6 +391,9 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         "missing_controls": [
             {"id": r.control.id, "phase": r.control.phase, "status": r.status,
              "targets": list(r.missing_on or r.targets)} for r in missing],
+        "weakened_safeguards": [
+            {"id": w.id, "path": w.path, "label": w.label, "old": json_value(w.old),
+             "new": json_value(w.new)} for w in weakened],
     }
     code = EXIT_OK if passed else EXIT_FINDINGS
     row: dict[str, object] = {"file": file, "result": "passed" if passed else "FAILED",
@@ -396,6 +417,10 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         text += (f"{line(file)}: {warned}"
                  + line(f"{new}missing control {req.control.id} ({req.control.title}), "
                         f"required from {req.control.phase}, {req.status} on {where}") + "\n")
+    allowed = f"{style.severity('warning', 'warning')}: " if args.allow_weakening else ""
+    for weak in weakened:
+        text += (f"{line(file)}: {allowed}weakened safeguard: "
+                 + line(f"{weak.describe(display_value)} ({weak.label})") + "\n")
     verdict = style("passed", "green") if passed else style("FAILED", "bold-red")
     against = f" against {line(str(payload['baseline']))}" if compare else ""
     findings_gate = ("findings never fail" if args.fail_on == "none"
@@ -405,6 +430,8 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     counted = plural(len(failing), new + "failing finding")
     if controls_gate != "ignore":
         counted += f", {plural(len(missing), new + 'missing control')}"
+    if compare:
+        counted += f", {plural(len(weakened), 'weakened safeguard')}"
     text += (f"{line(file)}: check {verdict} for phase {assessment.phase} "
              f"({findings_gate}{controls}{against}): {counted}\n")
     return batch.FileResult(file, code, out=text, err=err.getvalue(), row=row)

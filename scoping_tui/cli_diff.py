@@ -38,7 +38,13 @@ after. Both versions are analysed for the same phase (the new model's, unless --
 
 Compare two files (OLD NEW), or one file with itself at a git revision (FILE --git-ref REF:
 the old side is FILE as committed at REF, the new side is FILE in the working tree). Renamed
-elements are recognised, and a rename alone introduces and resolves nothing.\
+elements are recognised, and a rename alone introduces and resolves nothing.
+
+A change that removes or weakens a stated safeguard (an agent's approval, identity or
+credential lifetime, a flow's authentication or encryption, a store's encryption or
+isolation, human review, broader tool permissions or triggers, a control no longer in place,
+more autonomy) is a regression of its own: it is reported first and fails the gate, even when
+findings that concerned the safeguard stop applying.\
 """
 
 EPILOG = """\
@@ -49,9 +55,10 @@ examples:
   scoping-tui diff threat-model.yaml --git-ref main --fail-on critical --format json
 
 exit codes:
-  0  the change introduces no unresolved finding at or above --fail-on
+  0  the change introduces no unresolved finding at or above --fail-on and weakens no
+     safeguard (or --allow-weakening)
   1  it does: a new or reopened unresolved finding, or one whose severity rose, at or above
-     --fail-on (listed at the end of the report)
+     --fail-on, or a weakened safeguard (listed at the end of the report)
   2  unusable input: a missing or invalid model on either side (diagnostics on stderr, the
      git side named FILE@REF), an unknown or refused revision, no git repository, or a usage
      error
@@ -78,6 +85,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
                         help="lowest severity of a new unresolved finding that makes the exit "
                         "status 1 (default: high)")
+    parser.add_argument("--allow-weakening", action="store_true",
+                        help="report weakened safeguards without failing on them (for a "
+                        "change that relaxes a safeguard on purpose)")
     parser.add_argument("--phase", choices=PHASES, default=None,
                         help="lifecycle phase to analyse both versions for (default: the new "
                         "model's system.phase)")
@@ -162,18 +172,19 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         old = valid_model(files[0], args.max_size, catalog, args.as_of)
     if old is None:
         return EXIT_USAGE
-    report = diff(old, new, catalog, args.phase, args.as_of, fail_on=args.fail_on)
+    report = diff(old, new, catalog, args.phase, args.as_of, fail_on=args.fail_on,
+                  allow_weakening=args.allow_weakening)
     renderers = {"text": render_diff_text, "markdown": render_diff_markdown,
                  "json": render_diff_json}
     text = renderers[args.format](report)
     if args.format == "text":
         text = printable(text)
         if args.output is None:
-            text = _coloured(text, report.failing != (), Style(wants_colour(out, args.no_color)))
+            text = _coloured(text, report.gate_fails, Style(wants_colour(out, args.no_color)))
     if args.output is None:
         out.write(text)
     else:
         written = emit_bytes(text.encode("utf-8", "backslashreplace"), args.output, files)
         if written != EXIT_OK:
             return written
-    return EXIT_FINDINGS if report.failing else EXIT_OK
+    return EXIT_FINDINGS if report.gate_fails else EXIT_OK

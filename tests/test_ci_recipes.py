@@ -53,10 +53,14 @@ def test_readme_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
 
     diff_command, comment_command = readme_example("pr-comment-example")
     result = scoping_tui(diff_command, repo)
-    assert result.returncode == 0, result.stderr  # a medium finding: below the default gate
+    # A medium finding, below the default gate; but a weakened safeguard fails it, and the
+    # comment is written all the same.
+    assert result.returncode == 1, result.stderr
     comment = (repo / "pr-comment.md").read_text(encoding="utf-8")
     first = comment.splitlines()[0]
-    assert first.startswith("This change introduces 1 unresolved finding (1 medium)")
+    assert first.startswith("This change weakens 1 safeguard: gateway-to-assistant encrypted "
+                            "true → false. It introduces 1 unresolved finding (1 medium)")
+    assert "### Safeguards weakened (1)" in comment
     assert "### Findings introduced" in comment
     assert "STRIDE-FLOW-UNENCRYPTED@gateway-to-assistant" in comment
     assert "`encrypted`" in comment or "encrypted" in comment.split("### Model changes")[1]
@@ -69,7 +73,7 @@ def test_readme_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
 def test_readme_verdict_example_is_what_the_tool_says(tmp_path: Path) -> None:
     """The README quotes the verdict line of the example above; keep the quote true."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"e\.g\. \*(This change introduces.*?)\*", readme, re.S)
+    quoted = re.search(r"e\.g\. \*(This change .*?)\*", readme, re.S)
     assert quoted
     old = tmp_path / "old.yaml"
     new = tmp_path / "new.yaml"

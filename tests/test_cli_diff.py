@@ -66,7 +66,9 @@ def test_a_change_that_adds_high_findings_exits_1(tmp_path: Path,
     assert err == ""
     lines = out.splitlines()
     assert lines[0] == f"{old} → {new}  (phase production, as of {AS_OF})"
-    assert lines[1].startswith("This change introduces ") and "agentic scope 1 → 3" in lines[1]
+    assert lines[1].startswith("This change weakens 1 safeguard: support-assistant "
+                               "agent.tools[order-lookup] [read] → [execute, read, write]. "
+                               "It introduces ") and "agentic scope 1 → 3" in lines[1]
     assert "  LLM06-EXCESSIVE-AGENCY@support-assistant" in out.replace("high     ", "")
     assert "agent.tools[order-lookup]: [read] → [execute, read, write]" in out
     assert re.search(r"^New at or above high: .*LLM06-EXCESSIVE-AGENCY@support-assistant",
@@ -77,13 +79,17 @@ def test_fail_on_sets_the_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     base = sample("ops-agent")
     old, new = pair(tmp_path, base, unencrypted(base))
     code, out, _ = run(capsys, str(old), str(new), "--as-of", AS_OF)
+    assert code == 1, "encryption taken off a flow is a weakened safeguard"
+    assert "Weakened safeguards fail the gate" in out
+    allow = ("--as-of", AS_OF, "--allow-weakening")
+    code, out, _ = run(capsys, str(old), str(new), *allow)
     assert code == 0, "an unencrypted internal flow is a low finding: not at high"
     assert "  low       STRIDE-FLOW-UNENCRYPTED@restart-deployment  [open]" in out
     assert "encrypted: true → false" in out
     assert "New at or above" not in out
-    code, _, _ = run(capsys, str(old), str(new), "--as-of", AS_OF, "--fail-on", "medium")
+    code, _, _ = run(capsys, str(old), str(new), *allow, "--fail-on", "medium")
     assert code == 0
-    code, out, _ = run(capsys, str(old), str(new), "--as-of", AS_OF, "--fail-on", "low")
+    code, out, _ = run(capsys, str(old), str(new), *allow, "--fail-on", "low")
     assert code == 1
     assert "New at or above low: STRIDE-FLOW-UNENCRYPTED@restart-deployment" in out
 
@@ -116,9 +122,10 @@ def test_markdown_is_a_pull_request_comment(tmp_path: Path,
     code, out, _ = run(capsys, str(old), str(new), "--as-of", AS_OF, "--format", "markdown")
     assert code == 1
     first = out.split("\n")[0]
-    assert first.startswith("This change introduces ")
+    assert first.startswith("This change weakens 1 safeguard: ")
     assert re.search(r"production readiness \d+/\d+ → \d+/\d+\.$", first)
-    for heading in ("### Scope", "### Findings introduced", "### Controls now missing",
+    for heading in ("### Safeguards weakened (1)", "### Scope", "### Findings introduced",
+                    "### Controls now missing",
                     "### Readiness", "### Model changes"):
         assert heading in out
     assert "### Findings resolved" not in out
@@ -155,10 +162,11 @@ def test_output_file_and_never_over_a_model(tmp_path: Path,
     target = tmp_path / "diff.md"
     code, out, err = run(capsys, str(old), str(new), "--as-of", AS_OF, "--format", "markdown",
                          "-o", str(target))
-    assert (code, out) == (0, "")
+    assert (code, out) == (1, "")
     assert f"wrote {target}" in err
     assert target.read_text("utf-8").startswith(
-        "This change introduces 1 unresolved finding (1 low)")
+        "This change weakens 1 safeguard: restart-deployment encrypted true → false. It "
+        "introduces 1 unresolved finding (1 low)")
     for model in (old, new):
         before = model.read_bytes()
         code, out, err = run(capsys, str(old), str(new), "-o", str(model))

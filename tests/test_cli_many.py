@@ -221,9 +221,16 @@ def test_baseline_fails_only_on_what_the_change_made_worse(tmp_path: Path) -> No
     assert [f["id"] for f in as_json["failing_findings"]] == [
         "STRIDE-FLOW-UNENCRYPTED@gateway-to-assistant"]
     assert as_json["baseline"] == str(CHAT)
-    # high and above: the new finding is medium, so the gate passes
-    assert run("check", str(changed), "--baseline", str(CHAT), "--as-of",
-               AS_OF).returncode == 0
+    # high and above: the new finding is medium; what still fails is the weakened safeguard
+    weakened = run("check", str(changed), "--baseline", str(CHAT), "--as-of", AS_OF)
+    assert weakened.returncode == 1
+    assert ("weakened safeguard: gateway-to-assistant encrypted true → false (encryption in "
+            "transit)") in weakened.stdout
+    assert as_json["weakened_safeguards"] == [
+        {"id": "gateway-to-assistant", "path": "encrypted", "label": "encryption in transit",
+         "old": True, "new": False}]
+    assert run("check", str(changed), "--baseline", str(CHAT), "--as-of", AS_OF,
+               "--allow-weakening").returncode == 0
 
 
 def test_baseline_survives_reordering_the_file(tmp_path: Path) -> None:
@@ -289,10 +296,10 @@ def test_diff_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
     args = ("diff", str(CHAT), str(changed), "--fail-on", "medium", "--as-of", AS_OF)
     code, screen = run_on_terminal(*args)
     assert code == 1
-    assert "\x1b[1;31mThis change introduces 1 unresolved finding" in screen
+    assert "\x1b[1;31mThis change weakens 1 safeguard: gateway-to-assistant encrypted" in screen
     assert "\x1b[33mmedium\x1b[0m" in screen, "the finding's severity in its colour"
     code, screen = run_on_terminal(*args, "--no-color")
     assert code == 1 and "\x1b[" not in screen
     piped = run(*args)
     assert piped.returncode == 1 and "\x1b" not in piped.stdout
-    assert piped.stdout.splitlines()[1].startswith("This change introduces 1 unresolved")
+    assert piped.stdout.splitlines()[1].startswith("This change weakens 1 safeguard")

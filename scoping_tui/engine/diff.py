@@ -18,6 +18,7 @@ from typing import Any
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import PHASES, Catalog, Control
 from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
+from scoping_tui.engine.safeguards import Weakening, weakenings
 from scoping_tui.engine.scope import Scope
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.model.types import (
@@ -626,6 +627,13 @@ class DiffReport:
     fail_on: str
     failing: tuple[FindingStatus, ...]
     """What the change adds at or above ``fail_on`` (see ``new_findings``): the gate."""
+    weakened: tuple[Weakening, ...] = ()
+    """Safeguards the change removes or weakens: a regression whatever the findings do."""
+    allow_weakening: bool = False
+
+    @property
+    def gate_fails(self) -> bool:
+        return bool(self.failing) or (bool(self.weakened) and not self.allow_weakening)
 
     @property
     def phase(self) -> str:
@@ -648,7 +656,7 @@ class DiffReport:
 
 def diff(old_model: SystemModel, new_model: SystemModel, catalog: Catalog,
          phase: str | None = None, as_of: dt.date | None = None, *,
-         fail_on: str = "high") -> DiffReport:
+         fail_on: str = "high", allow_weakening: bool = False) -> DiffReport:
     """Assess both versions for the same phase (the new model's unless given) and compare."""
     phase = phase or new_model.system.phase
     today = as_of or dt.date.today()
@@ -656,5 +664,8 @@ def diff(old_model: SystemModel, new_model: SystemModel, catalog: Catalog,
     new = assess(new_model, catalog, phase, today)
     model_diff = diff_models(old_model, new_model)
     failing = new_findings(new, old, fail_on, model_diff.rename_map)
-    return DiffReport(old_model.file, new_model.file, old, new, model_diff,
-                      diff_assessments(old, new, model_diff), fail_on, tuple(failing))
+    assessment_diff = diff_assessments(old, new, model_diff)
+    return DiffReport(old_model.file, new_model.file, old, new, model_diff, assessment_diff,
+                      fail_on, tuple(failing),
+                      weakenings(old_model, new_model, model_diff),
+                      allow_weakening)

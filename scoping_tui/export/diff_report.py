@@ -50,16 +50,40 @@ def _ratio(ready: Readiness) -> str:
     return f"{ready.done}/{ready.required}"
 
 
+def _weakened(report: DiffReport, show: Callable[[str], str] = str) -> str:
+    """The safeguards weakened, for one line (the first three, then how many more)."""
+    items = [show(w.describe(display_value)) for w in report.weakened[:3]]
+    more = len(report.weakened) - len(items)
+    return "; ".join(items) + (f"; and {more} more" if more else "")
+
+
+def _resolved_and_gone(changes: Sequence[FindingChange],
+                       ) -> tuple[list[FindingChange], list[FindingChange]]:
+    """Findings now mitigated or accepted, and findings whose rule no longer fires: the
+    second is not a fix when the change removed what the rule was about."""
+    return ([c for c in changes if c.new is not None], [c for c in changes if c.new is None])
+
+
 def verdict(report: DiffReport) -> str:
-    """One sentence: what the change does. It holds no text from the models."""
+    """One paragraph: what the change does. It holds no free text from the models, only ids,
+    field names and schema values."""
     if report.empty:
         return "No change: both versions describe the same system and the same threats."
     diff = report.assessment
+    text = ""
+    if report.weakened:
+        text = (f"This change weakens {_plural(len(report.weakened), 'safeguard')}: "
+                f"{_weakened(report)}. It introduces ")
+    else:
+        text = "This change introduces "
     introduced = len(diff.introduced)
-    text = "This change introduces " + (
-        f"{_plural(introduced, 'unresolved finding')} ({_by_severity(diff.introduced)})"
-        if introduced else "no unresolved finding")
-    text += f" and resolves {len(diff.resolved) or 'none'}"
+    text += (f"{_plural(introduced, 'unresolved finding')} ({_by_severity(diff.introduced)})"
+             if introduced else "no unresolved finding")
+    resolved, went = _resolved_and_gone(diff.resolved)
+    gone = len(went)
+    text += f" and resolves {len(resolved) or 'none'}"
+    if gone:
+        text += f"; {_plural(gone, 'finding')} no longer appl{'ies' if gone == 1 else 'y'}"
     if report.escalated:
         text += (f"; it raises {_plural(len(report.escalated), 'unresolved finding')} to "
                  f"{report.fail_on} or above")
@@ -149,14 +173,21 @@ def render_diff_text(report: DiffReport) -> str:
            f"{report.as_of.isoformat()})", verdict(report)]
     if report.empty:
         return "\n".join(out) + "\n"
+    if report.weakened:
+        out += ["", f"Safeguards weakened ({len(report.weakened)})"]
+        for weak in report.weakened:
+            out.append(f"  {weak.id}  {weak.path} ({weak.label}): {_text_value(weak.old)} → "
+                       f"{_text_value(weak.new)}")
     if diff.scope:
         out += ["", "Scope"]
         for scope in diff.scope:
             out.append(f"  {scope.dimension}: {scope.old.value} {scope.old.name} → "
                        f"{scope.new.value} {scope.new.name}")
             out += [f"      because {_flat(r.text)}" for r in scope.new.reasons]
+    resolved, gone = _resolved_and_gone(diff.resolved)
     for title, changes, moves in (("Findings introduced", diff.introduced, True),
-                                  ("Findings resolved", diff.resolved, True),
+                                  ("Findings resolved", resolved, True),
+                                  ("Findings that no longer apply", gone, True),
                                   ("Findings changed", diff.changed, True)):
         if changes:
             out += ["", f"{title} ({len(changes)})"]
@@ -191,6 +222,9 @@ def render_diff_text(report: DiffReport) -> str:
     if report.failing:
         out += ["", f"New at or above {report.fail_on}: "
                 + ", ".join(s.finding.id for s in report.failing)]
+    if report.weakened:
+        out += ["", "Weakened safeguards fail the gate" if not report.allow_weakening
+                else "Weakened safeguards allowed (--allow-weakening)"]
     return "\n".join(out) + "\n"
 
 
@@ -258,6 +292,12 @@ def render_diff_markdown(report: DiffReport) -> str:
             f" · as of {report.as_of.isoformat()}", ""]
     if report.empty:
         return out[0] + "\n"
+    if report.weakened:
+        weak = [f"- {md_code(w.id)} {md_code(w.path)} ({w.label}): "
+                 f"{_md_value(w.old)} → **{_md_value(w.new)}**" for w in report.weakened]
+        out += [f"### Safeguards weakened ({len(report.weakened)})", "",
+                *_folded(_plural(len(report.weakened), "safeguard"), weak,
+                         len(report.weakened))]
     if diff.scope:
         out += ["### Scope", ""]
         for scope in diff.scope:
@@ -266,7 +306,9 @@ def render_diff_markdown(report: DiffReport) -> str:
             out += [f"  - {md_cell(r.text)}" for r in scope.new.reasons]
         out.append("")
     out += _md_findings("Findings introduced", diff.introduced, why=True)
-    out += _md_findings("Findings resolved", diff.resolved, why=False)
+    resolved, gone = _resolved_and_gone(diff.resolved)
+    out += _md_findings("Findings resolved", resolved, why=False)
+    out += _md_findings("Findings that no longer apply", gone, why=False)
     out += _md_findings("Findings changed", diff.changed, why=False)
     out += _md_controls(f"Controls now missing for {diff.phase}", diff.now_missing, False)
     out += _md_controls("Controls added or now in place", diff.now_done, True)
@@ -299,6 +341,8 @@ def render_diff_markdown(report: DiffReport) -> str:
     if report.failing:
         out += [f"New at or above **{report.fail_on}**: "
                 + ", ".join(md_code(s.finding.id) for s in report.failing), ""]
+    if report.weakened and not report.allow_weakening:
+        out += ["Weakened safeguards fail the gate.", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -360,6 +404,8 @@ def diff_dict(report: DiffReport) -> dict[str, Any]:
         "phase": diff.phase,
         "as_of": report.as_of.isoformat(),
         "fail_on": report.fail_on,
+        "allow_weakening": report.allow_weakening,
+        "gate_fails": report.gate_fails,
         "verdict": verdict(report),
         "summary": {
             "changed": not report.empty,
@@ -368,9 +414,14 @@ def diff_dict(report: DiffReport) -> dict[str, Any]:
             "resolved": len(diff.resolved),
             "changed_findings": len(diff.changed),
             "failing": len(report.failing),
+            "weakened": len(report.weakened),
             "model_changes": model.count,
         },
         "failing": [s.finding.id for s in report.failing],
+        "weakened": [
+            {"section": w.section, "id": w.id, "path": w.path, "label": w.label,
+             "old": json_value(w.old), "new": json_value(w.new)}
+            for w in report.weakened],
         "scope": [
             {"dimension": s.dimension,
              "before": {"value": s.old.value, "name": s.old.name},
