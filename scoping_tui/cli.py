@@ -35,6 +35,7 @@ from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
+from scoping_tui.model.schema_line import place_schema, with_schema_line
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
 
@@ -252,12 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser(
         "schema", formatter_class=_formatter,
         help="show where the model's JSON Schema is, or print it",
-        description="The JSON Schema (draft-07) that model files follow. Point your editor's YAML "
-        "language server at it for completion and hover help by putting this line at the top "
-        "of a model:\n"
-        "  # yaml-language-server: $schema=<path printed by this command>",
+        description="The JSON Schema (draft-07) that model files follow. Editors' YAML "
+        "language servers give completion and hover help from the first line of a model, "
+        "a path relative to the model's folder:\n"
+        "  # yaml-language-server: $schema=.scoping-tui/system-model.schema.json\n"
+        "`scoping-tui new` writes that line and a copy of the schema at the root of the git "
+        "work tree (commit both), so the line works in every clone. The installed schema's "
+        "own path, printed by this command, is specific to this machine.",
         epilog="examples:\n  scoping-tui schema\n"
-        "  scoping-tui schema --print > model.schema.json\n",
+        "  scoping-tui schema --print > .scoping-tui/system-model.schema.json\n",
     )
     schema.add_argument("--print", action="store_true", dest="print_schema",
                         help="print the schema itself instead of its path")
@@ -266,7 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
         "new", formatter_class=_formatter,
         help="start a new model from a bundled template",
         description="Write a new model file from one of the bundled samples. An existing file is "
-        "never overwritten.",
+        "never overwritten. Its first line points editors at the JSON Schema by a relative "
+        "path, at a copy written once per git work tree (.scoping-tui/system-model.schema.json "
+        "at its root; beside the model outside git): commit it with the model, and the "
+        "schema works in every teammate's clone.",
         epilog="examples:\n  scoping-tui new threat-model.yaml\n"
         "  scoping-tui new ops.yaml --template ops-agent\n  scoping-tui new --list\n",
     )
@@ -573,21 +580,34 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"{target}: already exists; not overwriting it (choose another name or "
                          "remove the file first)\n")
         return EXIT_USAGE
-    text = template.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].startswith("# yaml-language-server:"):
-        lines[0] = f"# yaml-language-server: $schema={model_schema_path()}\n"
     try:
-        atomic_write_text(target, "".join(lines), overwrite=False)
+        schema = place_schema(target)
+        atomic_write_text(target, with_schema_line(template.read_text(encoding="utf-8"),
+                                                   schema.reference), overwrite=False)
     except FileExistsError:
-        sys.stderr.write(f"{target}: already exists; not overwriting it\n")
+        sys.stderr.write(f"{_line(str(target))}: already exists; not overwriting it\n")
         return EXIT_USAGE
     except OSError as exc:
-        sys.stderr.write(f"{target}: cannot write: {exc.strerror or exc}\n")
+        sys.stderr.write(f"{_line(str(target))}: cannot write: {exc.strerror or exc}\n")
         return EXIT_USAGE
-    out.write(f"wrote {target} from template {args.template}; check it with "
-              f"`scoping-tui validate {target}`\n")
+    out.write(f"wrote {_line(str(target))} from template {args.template}; check it with "
+              f"`scoping-tui validate {_line(str(target))}`\n")
+    shown = _line(_near(schema.path))
+    if schema.written:
+        out.write(f"wrote {shown}: the schema editors validate the model with (its first "
+                  "line points there); commit it with the model\n")
+    elif schema.stale:
+        sys.stderr.write(f"warning: {shown} differs from this version's schema and was left "
+                         f"as it is; refresh it with `scoping-tui schema --print > {shown}`\n")
     return EXIT_OK
+
+
+def _near(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it, as users typed theirs."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _template_title(path: Path) -> str:

@@ -123,8 +123,9 @@ def test_new_copies_a_template_and_never_overwrites(tmp_path: Path,
     assert main(["new", str(target), "--template", "ops-agent"]) == 0
     text = target.read_text(encoding="utf-8")
     schema_line = text.splitlines()[0]
-    assert schema_line.startswith("# yaml-language-server: $schema=/")
-    assert Path(schema_line.split("=", 1)[1]).is_file()
+    reference = schema_line.removeprefix("# yaml-language-server: $schema=")
+    assert reference == "system-model.schema.json"           # beside it, outside git
+    assert (target.parent / reference).is_file()
     assert main(["validate", "--strict", str(target)]) == 0
     target.write_text("mine", encoding="utf-8")
     assert main(["new", str(target)]) == 2
