@@ -16,6 +16,8 @@ from scoping_tui.cli_support import (
     EXIT_CODES_HELP,
     EXIT_OK,
     EXIT_USAGE,
+    format_arg,
+    format_names,
     valid_model,
 )
 from scoping_tui.cli_support import add_max_size as _add_max_size
@@ -36,7 +38,7 @@ from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.model.schema_line import place_schema, with_schema_line
-from scoping_tui.model.suggest import did_you_mean
+from scoping_tui.model.suggest import closest, did_you_mean
 from scoping_tui.model.types import SystemModel
 
 COMMANDS = ("validate", "analyze", "check", "diff", "report", "diagram", "import", "catalog",
@@ -86,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("files", nargs="+", metavar="FILE",
                           help="model files, folders or glob patterns")
-    validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="output format (default: text)")
+    validate.add_argument("--format", type=format_arg("text", "json"), default="text",
+                          metavar="FORMAT", help=f"{format_names('text', 'json')} "
+                          "(default: text)")
     validate.add_argument("--strict", action="store_true",
                           help="fail (exit 1) on warnings too")
     validate.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
@@ -113,8 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("files", nargs="+", metavar="FILE",
                          help="model files, folders or glob patterns")
-    analyze.add_argument("--format", choices=("text", "json", "markdown"), default="text",
-                         help="output format (default: text)")
+    analyze.add_argument("--format", type=format_arg("text", "json", "markdown"),
+                         default="text", metavar="FORMAT",
+                         help=f"{format_names('text', 'json', 'markdown')} (default: text)")
     analyze.add_argument("-o", "--output", metavar="OUT",
                          help="write to this file instead of standard output")
     analyze.add_argument("--explain", metavar="TARGET",
@@ -160,8 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --baseline or --git-ref: report safeguards the change "
                        "weakened (approval, authentication, encryption, permissions, controls "
                        "in place…) without failing on them")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="output format (default: text)")
+    check.add_argument("--format", type=format_arg("text", "json"), default="text",
+                       metavar="FORMAT", help=f"{format_names('text', 'json')} (default: text)")
     check.add_argument("--baseline", metavar="OLD",
                        help="an older version of the model: fail only on what is new since")
     check.add_argument("--git-ref", metavar="REF",
@@ -193,9 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
         "exit codes:\n  0  written\n  2  unusable model, catalog or arguments\n",
     )
     report.add_argument("file", metavar="FILE", help="the model file")
-    report.add_argument("--format", choices=REPORT_FORMATS,
-                        default=None, help="report format (default: from -o's extension, "
-                        "else md)")
+    report.add_argument("--format", type=format_arg(*REPORT_FORMATS), default=None,
+                        metavar="FORMAT", help=f"{format_names(*REPORT_FORMATS)} (default: "
+                        "from -o's extension, else markdown)")
     report.add_argument("-o", "--output", metavar="OUT",
                         help="write to this file instead of standard output")
     _add_analysis_options(report)
@@ -220,8 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     diagram.add_argument("file", metavar="FILE", help="the model file")
     diagram.add_argument("-o", "--output", metavar="OUT", required=True,
                          help="the diagram file: .svg, .png, .pdf, .dot or .mmd")
-    diagram.add_argument("--format", choices=DIAGRAM_FORMATS, default=None,
-                         help="diagram format (default: from the output's extension)")
+    diagram.add_argument("--format", type=format_arg(*DIAGRAM_FORMATS), default=None,
+                         metavar="FORMAT", help=f"{format_names(*DIAGRAM_FORMATS)} (default: "
+                         "from the output's extension)")
     diagram.add_argument("--view", default="system", metavar="VIEW",
                          help="what to draw: system (default), boundary:ID, or around:ID (a "
                          "component and its neighbours)")
@@ -359,12 +364,17 @@ def _never_fail_to_print() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _never_fail_to_print()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
+        mistyped = _mistyped_command(args_list[0])
+        if mistyped is not None:
+            parser.print_usage(sys.stderr)
+            sys.stderr.write(f"scoping-tui: error: {mistyped}\n")
+            return EXIT_USAGE
         args_list.insert(0, "open")
     if not args_list and _interactive():
         return _run_ui(None, None)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = _parse(parser, args_list)
     try:
         if args.command == "validate":
             return cli_batch.cmd_validate(args, sys.stdout)
@@ -396,6 +406,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     parser.print_help()
     return EXIT_USAGE
+
+
+def _mistyped_command(word: str) -> str | None:
+    """Why ``word`` (given where a command or a model file goes) is neither, or None.
+
+    `scoping-tui FILE` opens a file, so a misspelled command would otherwise be read as a
+    file name and the rest of the line reported as unrecognised."""
+    if Path(word).exists() or any(c in word for c in "/\\.") or word.endswith((".yaml", ".yml")):
+        return None
+    match = closest(word, COMMANDS)
+    if match is None:
+        return (f"{word!r} is neither a command nor a model file; commands: "
+                f"{', '.join(COMMANDS)}")
+    return f"unknown command {word!r}; did you mean {match!r}?"
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; an unrecognised option is reported by its own command, with that
+    command's usage and the option it was probably meant to be."""
+    args, extras = parser.parse_known_args(argv)
+    if not extras:
+        return args
+    command = _subcommands(parser).get(getattr(args, "command", None) or "")
+    target = command if command is not None else parser
+    options = [o for action in target._actions for o in action.option_strings]
+    unknown = extras[0]
+    hint = ""
+    if unknown.startswith("-"):
+        match = closest(unknown.split("=", 1)[0], options)
+        hint = f"; did you mean {match!r}?" if match is not None else ""
+    target.error(f"unrecognized argument{'s' if len(extras) > 1 else ''}: "
+                 f"{' '.join(extras)}{hint}")
+    raise AssertionError("error() exits")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
@@ -516,6 +566,10 @@ def _show(entry_id: str | None, catalog: Catalog, out: TextIO) -> int:
         sys.stderr.write("scoping-tui catalog show: name a threat or control id\n")
         return EXIT_USAGE
     lines: list[str] = []
+    known = [*catalog.threats, *catalog.controls]
+    exact = [i for i in known if i.lower() == entry_id.lower()]
+    if len(exact) == 1:  # ids are upper case; `catalog show llm01-direct-injection` means it
+        entry_id = exact[0]
     threat = catalog.threats.get(entry_id)
     control = catalog.controls.get(entry_id)
     if threat is not None:
@@ -536,7 +590,7 @@ def _show(entry_id: str | None, catalog: Catalog, out: TextIO) -> int:
         refs = control.references
     else:
         sys.stderr.write(f"no threat or control has the id {entry_id!r}"
-                         f"{did_you_mean(entry_id, [*catalog.threats, *catalog.controls])}\n")
+                         f"{_id_hint(entry_id, known)}\n")
         return EXIT_USAGE
     lines.append("references:")
     for framework, ids in refs.items():
@@ -545,6 +599,20 @@ def _show(entry_id: str | None, catalog: Catalog, out: TextIO) -> int:
             lines.append(f"  {framework}: {ref}" + (f" — {title}" if title else ""))
     out.write(_printable("\n".join(lines) + "\n"))
     return EXIT_OK
+
+
+def _id_hint(entry_id: str, known: Sequence[str]) -> str:
+    """What ``entry_id`` probably meant: the ids it starts (`LLM01` → both LLM01 threats), or
+    the closest id."""
+    wanted = entry_id.lower()
+    starting = sorted(i for i in known if i.lower().startswith(wanted))
+    if not starting:
+        starting = sorted(i for i in known if wanted in i.lower())
+    if starting and len(wanted) >= 2:
+        shown = ", ".join(starting[:8]) + (f" and {len(starting) - 8} more"
+                                           if len(starting) > 8 else "")
+        return f"; {'the id' if len(starting) == 1 else 'ids'} with that in: {shown}"
+    return did_you_mean(entry_id, known)
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:

@@ -15,6 +15,8 @@ from scoping_tui.cli_support import (
     catalog_or_report,
     date_arg,
     emit_bytes,
+    format_arg,
+    format_names,
     line,
     model_at_revision,
     printable,
@@ -76,9 +78,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--git-ref", metavar="REF", default=None,
                         help="compare FILE as committed at this git revision (branch, tag or "
                         "commit) with FILE in the working tree")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text for a terminal, markdown for a pull-request comment, or json "
-                        "(schemas/diff.schema.json); default: text")
+    parser.add_argument("--format", type=format_arg(*FORMATS), default="text", metavar="FORMAT",
+                        help=f"{format_names(*FORMATS)}: text for a terminal, markdown for a "
+                        "pull-request comment, json (schemas/diff.schema.json); default: text")
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="write to this file instead of standard output (never over either "
                         "model)")

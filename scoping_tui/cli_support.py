@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +18,7 @@ from scoping_tui.fileio import atomic_write_bytes
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.suggest import closest
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_model
 
@@ -121,8 +122,9 @@ def line(text: str) -> str:
 
 
 def emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
-    """Text to standard output, or to ``output`` (see ``emit_bytes``)."""
-    if output is None:
+    """Text to standard output (no ``output``, or ``-``), or to ``output`` (see
+    ``emit_bytes``)."""
+    if output is None or output == "-":
         out.write(text)
         return EXIT_OK
     # Text from the model is valid UTF-8; only a file name that is not (a lone surrogate from
@@ -131,7 +133,13 @@ def emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:
 
 
 def emit_bytes(data: bytes, output: str, model_file: str | Sequence[str]) -> int:
-    """Write atomically, never over a model file; exit 2 with the reason when it fails."""
+    """Write atomically, never over a model file; exit 2 with the reason when it fails.
+    ``-`` is standard output, as for most tools."""
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
     target = Path(output)
     protected = [model_file] if isinstance(model_file, str) else list(model_file)
     if target.exists() and any(target.resolve() == Path(m).resolve() for m in protected):
@@ -172,3 +180,38 @@ def add_max_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-size", type=byte_count, default=None, metavar="BYTES",
                         help=f"largest file to read (default: {max_bytes_from_env()}, "
                         "or $SCOPING_TUI_MAX_BYTES)")
+
+
+FORMAT_ALIASES = {"md": "markdown", "htm": "html", "txt": "text", "tc": "threat-composer",
+                  "mermaid": "mmd", "gv": "dot", "graphviz": "dot"}
+"""Other names users give a format: every command takes them, so `--format md` works
+wherever Markdown does."""
+
+
+def format_arg(*names: str) -> Callable[[str], str]:
+    """An argparse ``type`` for ``--format``: one of ``names`` or an alias of one, returned as
+    the name the command uses, with a "did you mean" when it is neither."""
+    canonical = {FORMAT_ALIASES.get(name, name): name for name in names}
+
+    def parse(text: str) -> str:
+        wanted = text.lower()
+        wanted = FORMAT_ALIASES.get(wanted, wanted)
+        if wanted in canonical:
+            return canonical[wanted]
+        match = closest(wanted, canonical)
+        hint = f" (did you mean {match!r}?)" if match is not None else ""
+        raise argparse.ArgumentTypeError(
+            f"unknown format {text!r}{hint}; choose from {format_names(*names)}")
+    parse.__name__ = "format"
+    return parse
+
+
+def format_names(*names: str) -> str:
+    """``names`` as help shows them, each under its one name with its aliases:
+    ``text (txt), json, markdown (md)``."""
+    shown = []
+    for name in names:
+        main = FORMAT_ALIASES.get(name, name)
+        aliases = [a for a, target in FORMAT_ALIASES.items() if target == main]
+        shown.append(f"{main} ({', '.join(aliases)})" if aliases else main)
+    return ", ".join(shown)
