@@ -17,6 +17,7 @@ from scoping_tui.cli_support import (
     emit,
     formatter,
     line,
+    plural,
 )
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.interop.common import ImportFailed, counts
@@ -95,9 +96,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         return code
     tally = counts(list(result.notes))
     sys.stderr.write(
-        f"imported {line(args.file)} as {result.format}: {len(result.model.components)} "
-        f"components, {len(result.model.flows)} flows, {len(result.model.boundaries)} "
-        f"boundaries; {tally['mapped']} mapped, {tally['guessed']} guessed, "
+        f"imported {line(args.file)} as {result.format}: "
+        f"{plural(len(result.model.components), 'component')}, "
+        f"{plural(len(result.model.flows), 'flow')}, "
+        f"{plural(len(result.model.boundaries), 'boundary', 'boundaries')}; "
+        f"{tally['mapped']} mapped, {tally['guessed']} guessed, "
         f"{tally['human']} need a human decision\n")
     for note in result.notes:
         if note.kind == "human":

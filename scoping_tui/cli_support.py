@@ -14,6 +14,7 @@ from typing import TextIO
 
 from scoping_tui.engine.catalog import Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
+from scoping_tui.export import words
 from scoping_tui.fileio import atomic_write_bytes
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
@@ -105,8 +106,7 @@ def counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     return errors, len(diagnostics) - errors
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+plural = words.plural
 
 
 def printable(text: str) -> str:

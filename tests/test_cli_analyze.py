@@ -183,7 +183,7 @@ def test_explain_says_why_each_threat_did_or_did_not_apply(
     assert main(["analyze", str(agent_model),
                  "--explain", "LLM06-EXCESSIVE-AGENCY@bot"]) == 0
     out = capsys.readouterr().out
-    assert "1 threats considered, 1 apply" in out
+    assert "bot: 1 threat considered, 1 applies\n" in out
     assert "because:" in out
     assert main(["analyze", str(agent_model), "--explain", "boot"]) == 2
     assert "did you mean 'bot'?" in capsys.readouterr().err

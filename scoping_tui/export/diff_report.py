@@ -25,6 +25,7 @@ from scoping_tui.engine.diff import (
 )
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.markdown import md_cell, md_code
+from scoping_tui.export.words import plural
 
 FORMAT_VERSION = 1
 LONGEST_VALUE = 240
@@ -33,10 +34,6 @@ FOLD_OVER = 10
 """Markdown lists and tables longer than this go inside <details>."""
 SECTION_TITLES = {"boundaries": "Boundaries", "components": "Components", "flows": "Flows",
                   "controls": "Controls", "accepted_risks": "Accepted risks"}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _by_severity(changes: Sequence[FindingChange]) -> str:
@@ -72,20 +69,20 @@ def verdict(report: DiffReport) -> str:
     diff = report.assessment
     text = ""
     if report.weakened:
-        text = (f"This change weakens {_plural(len(report.weakened), 'safeguard')}: "
+        text = (f"This change weakens {plural(len(report.weakened), 'safeguard')}: "
                 f"{_weakened(report)}. It introduces ")
     else:
         text = "This change introduces "
     introduced = len(diff.introduced)
-    text += (f"{_plural(introduced, 'unresolved finding')} ({_by_severity(diff.introduced)})"
+    text += (f"{plural(introduced, 'unresolved finding')} ({_by_severity(diff.introduced)})"
              if introduced else "no unresolved finding")
     resolved, went = _resolved_and_gone(diff.resolved)
     gone = len(went)
     text += f" and resolves {len(resolved) or 'none'}"
     if gone:
-        text += f"; {_plural(gone, 'finding')} no longer appl{'ies' if gone == 1 else 'y'}"
+        text += f"; {plural(gone, 'finding')} no longer appl{'ies' if gone == 1 else 'y'}"
     if report.escalated:
-        text += (f"; it raises {_plural(len(report.escalated), 'unresolved finding')} to "
+        text += (f"; it raises {plural(len(report.escalated), 'unresolved finding')} to "
                  f"{report.fail_on} or above")
     for scope in diff.scope:
         text += f"; {scope.dimension} scope {scope.old.value} → {scope.new.value}"
@@ -242,7 +239,7 @@ def _folded(summary: str, lines: list[str], rows: int) -> list[str]:
 
 def _md_target(status: FindingStatus) -> str:
     finding = status.finding
-    also = f" (+{len(finding.also)} flows)" if finding.also else ""
+    also = f" (+{plural(len(finding.also), 'flow')})" if finding.also else ""
     return (f"{md_cell(finding.target_name)} ({finding.target_kind} {md_code(finding.target)}"
             f"{also}, line {finding.line})")
 
@@ -261,7 +258,7 @@ def _md_findings(title: str, changes: Sequence[FindingChange], why: bool) -> lis
             row += " " + "; ".join(md_cell(r) for r in finding.rationale) + " |"
         lines.append(row)
     return [f"### {title} ({len(changes)})", "",
-            *_folded(f"{_plural(len(changes), 'finding')}", lines, len(changes))]
+            *_folded(f"{plural(len(changes), 'finding')}", lines, len(changes))]
 
 
 def _md_controls(title: str, changes: Sequence[ControlChange], better: bool) -> list[str]:
@@ -270,7 +267,7 @@ def _md_controls(title: str, changes: Sequence[ControlChange], better: bool) -> 
     lines = [f"- **{md_code(c.control.id)}** {md_cell(c.control.title)} — required from "
              f"{c.control.phase}; {_control_note(c, md_code, better)}" for c in changes]
     return [f"### {title} ({len(changes)})", "",
-            *_folded(_plural(len(changes), "control"), lines, len(changes))]
+            *_folded(plural(len(changes), "control"), lines, len(changes))]
 
 
 def _md_element(change: ElementChange) -> list[str]:
@@ -296,7 +293,7 @@ def render_diff_markdown(report: DiffReport) -> str:
         weak = [f"- {md_code(w.id)} {md_code(w.path)} ({w.label}): "
                  f"{_md_value(w.old)} → **{_md_value(w.new)}**" for w in report.weakened]
         out += [f"### Safeguards weakened ({len(report.weakened)})", "",
-                *_folded(_plural(len(report.weakened), "safeguard"), weak,
+                *_folded(plural(len(report.weakened), "safeguard"), weak,
                          len(report.weakened))]
     if diff.scope:
         out += ["### Scope", ""]
@@ -337,7 +334,7 @@ def render_diff_markdown(report: DiffReport) -> str:
                 lines.append("")
         rows = len(report.model.system) + sum(1 + len(c.fields) for c in report.model.elements)
         out += [f"### Model changes ({report.model.count})", "",
-                *_folded(_plural(report.model.count, "change"), lines[:-1], rows)]
+                *_folded(plural(report.model.count, "change"), lines[:-1], rows)]
     if report.failing:
         out += [f"New at or above **{report.fail_on}**: "
                 + ", ".join(md_code(s.finding.id) for s in report.failing), ""]

@@ -23,6 +23,7 @@ from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
 from scoping_tui.engine.scope import AGENTIC_SCOPES, GENERATIVE_SCOPES, Scope
 from scoping_tui.engine.threats import SEVERITIES, Reason
+from scoping_tui.export.words import plural
 from scoping_tui.model.types import AcceptedRisk, ControlImpl
 
 STATUSES = ("open", "partially-mitigated", "mitigated", "accepted")
@@ -513,8 +514,9 @@ def _header(assessment: Assessment) -> list[str]:
         " (not declared)"
     facts.append(("Phase analysed", esc(_phase_name(assessment.phase)) + esc(declared)))
     facts.append(("As of", esc(assessment.as_of.isoformat())))
-    facts.append(("Elements", f"{len(model.components)} components, {len(model.flows)} flows, "
-                              f"{len(model.boundaries)} trust boundaries"))
+    boundaries = plural(len(model.boundaries), "trust boundary", "trust boundaries")
+    facts.append(("Elements", f"{plural(len(model.components), 'component')}, "
+                              f"{plural(len(model.flows), 'flow')}, {boundaries}"))
     if info.tags:
         facts.append(("Tags", ", ".join(_val(t) for t in info.tags)))
     out = ['<header class="masthead">', '<div class="wrap">',

@@ -49,6 +49,7 @@ from scoping_tui.engine.index import (
 from scoping_tui.engine.scope import Scope
 from scoping_tui.engine.threats import Finding
 from scoping_tui.export.view import MAX_NESTING
+from scoping_tui.export.words import plural
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
 SCHEMA_VERSION = 1
@@ -621,8 +622,8 @@ def _application(assessment: Assessment) -> str:
         f"- {r.phase}: {r.percent}% ({r.done} of {r.required} required controls in place)"
         for r in assessment.readiness]
     source = (f"Exported by scoping-tui from {_md(model.file)}, assessed as of "
-              f"{assessment.as_of.isoformat()}: {len(assessment.findings)} threats, "
-              f"{unresolved} unresolved; {len(assessment.requirements)} controls.")
+              f"{assessment.as_of.isoformat()}: {plural(len(assessment.findings), 'threat')}, "
+              f"{unresolved} unresolved; {plural(len(assessment.requirements), 'control')}.")
     return _markdown([_md_block(system.description, MARKDOWN_MAX // 4), "\n".join(scope),
                       "\n".join(ready), source])
 
