@@ -137,13 +137,17 @@ def validate_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch
         return batch.FileResult(file, code, row=row)
     style = Style(args.colour)
     text = ""
+    unread = ""
     for diagnostic in result.diagnostics:
         formatted = line(diagnostic.format())
+        if diagnostic.code == "unreadable":  # not a result: why there is none, as elsewhere
+            unread += formatted + "\n"
+            continue
         sev = str(diagnostic.severity)
         text += formatted.replace(f": {sev}: ", f": {style.severity(sev, sev)}: ", 1) + "\n"
     text += (f"{line(file)}: {style(verdict, 'green' if result.ok else 'red')} "
              f"({plural(errors, 'error')}, {plural(warnings, 'warning')})\n")
-    return batch.FileResult(file, code, out=text, row=row)
+    return batch.FileResult(file, code, out=text, err=unread, row=row)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -155,6 +159,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return _worst(results)
     for result in results:
+        sys.stderr.write(result.err)
         out.write(result.out)
     if len(results) > 1:
         style = Style(args.colour)
@@ -281,8 +286,9 @@ def _analyze_explain(args: argparse.Namespace, out: TextIO) -> int:
                          f"{did_you_mean(target, ids)}\n")
         return EXIT_USAGE
     applies = [c for c in considered if c.applies]
-    out.write(line(target) + printable(f": {len(considered)} threats considered, "
-                                       f"{len(applies)} apply\n"))
+    out.write(line(target) + printable(f": {plural(len(considered), 'threat')} considered, "
+                                       f"{len(applies)} appl{'ies' if len(applies) == 1 else 'y'}"
+                                       "\n"))
     for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
         verdict = "applies     " if item.applies else "does not apply"
         out.write(printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
