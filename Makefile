@@ -1,5 +1,7 @@
 # Two entry points for a fresh machine: `make run` (open a bundled sample) and `make test`.
-# Each creates .venv on first use; nothing is installed outside it except Graphviz for tests.
+# Each creates .venv on first use. Outside it, `make test` installs only the system packages the
+# rendering tests need when they are missing (SYSTEM_PACKAGES: Graphviz, Chromium and a font,
+# with apt-get, as root); otherwise it says which to install.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -18,6 +18,8 @@ def test_wheel_installs_and_finds_its_data_from_elsewhere(tmp_path: Path) -> Non
         check=False, capture_output=True, text=True,
     )
     assert built.returncode == 0, built.stdout + built.stderr
+    # Packaging metadata current: no deprecation notice from the build backend.
+    assert "deprecated" not in (built.stdout + built.stderr).lower(), built.stderr
     wheel = next(dist.glob("scoping_tui-*.whl"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
