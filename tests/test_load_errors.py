@@ -409,3 +409,29 @@ def test_libyaml_event_parser_reads_plain_scalars(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(load, "_EventParser", CParser)
     result = load_text(VALID_MODEL, "model.yaml")
     assert result.diagnostics == (), shown(result.diagnostics)
+
+
+# A misspelling is one error: the checks that depend on the misspelled value stay quiet.
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    # The component keeps its `agent:` section: it is not also "misplaced".
+    ("type: agent\n", "type: agnet\n", "'agnet' is not allowed; did you mean 'agent'?"),
+    # The agent's tool grant is not also "a tol, expected a tool".
+    ("type: tool\n", "type: tol\n", "'tol' is not allowed; did you mean 'tool'?"),
+    # Not also "expected a whole number".
+    ("version: 1\n", "version: one\n", "version: 'one' is not allowed (expected one of: 1)"),
+])
+def test_a_misspelled_value_is_exactly_one_error(tmp_path: Path, old: str, new: str,
+                                                 says: str) -> None:
+    text = (Path(__file__).parent.parent / "samples" / "ops-agent.yaml").read_text(
+        encoding="utf-8")
+    assert old in text
+    path = tmp_path / "ops-agent.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = load_model(path, display="ops-agent.yaml")
+    report = shown(result.diagnostics)
+    assert len(result.diagnostics) == 1, report
+    diagnostic = result.diagnostics[0]
+    assert says in diagnostic.message, report
+    assert diagnostic.line == text[:text.index(old)].count("\n") + 1, report

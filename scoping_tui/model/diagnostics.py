@@ -63,6 +63,14 @@ class Diagnostic:
         }
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """A value from the file as a message shows it: its repr, cut short (a file may hold a
+    value megabytes long, and a message is one line to read)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}…"
+    return repr(value)
+
+
 def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 

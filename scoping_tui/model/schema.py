@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from scoping_tui.locations import schemas_dir
-from scoping_tui.model.diagnostics import Diagnostic, Position, Severity
+from scoping_tui.model.diagnostics import Diagnostic, Position, Severity, quoted
 from scoping_tui.model.fastschema import quick_validator
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path, format_path
@@ -100,7 +100,7 @@ def _describe(value: Any) -> str:
         shown = str(value)
         return f"the number {shown[:40]}{'…' if len(shown) > 40 else ''}"
     if isinstance(value, str):
-        return f"the text {value[:80]!r}{'…' if len(value) > 80 else ''}"
+        return f"the text {quoted(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -153,7 +153,13 @@ def schema_diagnostics(document: Document, schema: str = MODEL_SCHEMA) -> list[D
     quick = quick_validator(schema)
     if quick is not None and quick(document.data):
         return out
-    for error in _validator(schema).iter_errors(document.data):
+    errors = list(_validator(schema).iter_errors(document.data))
+    # A value outside an enum of another type fails twice (`version: abc`: not 1, not a whole
+    # number); the enum's message lists what is allowed, so it alone is kept.
+    listed = {tuple(e.absolute_path) for e in errors if e.validator in ("enum", "const")}
+    for error in errors:
+        if error.validator == "type" and tuple(error.absolute_path) in listed:
+            continue
         out.extend(_translate(error, document.file, document.source, document.data,
                               load_schema(schema)))
     return out
@@ -179,14 +185,15 @@ def _translate(error: ValidationError, file: str, source: SourceMap, data: Any,
             hint = did_you_mean(key, allowed)
             if not hint:
                 hint = f"; allowed keys: {', '.join(sorted(allowed))}"
-            yield diag(source.key(key_path), f"unknown key {key!r} in {where}{hint}",
+            yield diag(source.key(key_path), f"unknown key {quoted(key)} in {where}{hint}",
                        "unknown-key", key_path)
         return
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         if missing == "reason" and isinstance(value, dict) and value.get("status") == \
                 "not-applicable":
-            yield diag(source.value(path), f"{where}: control {value.get('control', '')!r} is "
+            control = quoted(value.get("control", ""))
+            yield diag(source.value(path), f"{where}: control {control} is "
                        "marked not-applicable, which needs a `reason` saying why",
                        "missing-key")
             return
@@ -199,7 +206,7 @@ def _translate(error: ValidationError, file: str, source: SourceMap, data: Any,
         options = [str(option) for option in error.validator_value]
         if isinstance(value, str):
             hint = did_you_mean(value, options)
-            message = f"{where}: {value!r} is not allowed{hint}"
+            message = f"{where}: {quoted(value)} is not allowed{hint}"
         else:
             message = f"{where}: expected one of the listed values, got {_describe(value)}"
         if len(options) <= 25:
@@ -224,17 +231,17 @@ def _translate(error: ValidationError, file: str, source: SourceMap, data: Any,
         pattern = error.validator_value
         if pattern == ID_PATTERN:
             reason = _id_problem(value)
-            message = f"{where}: {value!r} is not a valid id: {reason}"
+            message = f"{where}: {quoted(value)} is not a valid id: {reason}"
         elif "@" in pattern:
-            message = (f"{where}: {value!r} is not a finding id; write THREAT@target, e.g. "
+            message = (f"{where}: {quoted(value)} is not a finding id; write THREAT@target, e.g. "
                        "LLM01-DIRECT-INJECTION@support-bot")
         elif "[0-9]{4}" in pattern:
-            message = f"{where}: {value!r} is not a date; write it as YYYY-MM-DD"
+            message = f"{where}: {quoted(value)} is not a date; write it as YYYY-MM-DD"
         elif pattern.startswith("^[A-Z]"):
-            message = (f"{where}: {value!r} is not a catalog id; catalog ids are upper case "
+            message = (f"{where}: {quoted(value)} is not a catalog id; catalog ids are upper case "
                        "words joined by -, e.g. GUARD-INPUT-FILTER")
         else:
-            message = f"{where}: {value!r} does not match the pattern {pattern}"
+            message = f"{where}: {quoted(value)} does not match the pattern {pattern}"
         yield diag(source.value(path), message, "bad-value")
         return
     if kind == "minLength":

@@ -11,10 +11,10 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from scoping_tui.model.diagnostics import Diagnostic, Severity
+from scoping_tui.model.diagnostics import Diagnostic, Severity, quoted
 from scoping_tui.model.load import Document
 from scoping_tui.model.paths import Path, format_path
-from scoping_tui.model.schema import section_types
+from scoping_tui.model.schema import enum_values, section_types
 from scoping_tui.model.suggest import did_you_mean
 
 
@@ -52,6 +52,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         out.append(Diagnostic(document.file, position, severity, message, code,
                               format_path(path)))
 
+    known_types = frozenset(enum_values("componentType"))
     # One namespace for every id: findings and controls refer to any of them as a target.
     first_seen: dict[str, Path] = {}
     kinds: dict[str, str] = {}
@@ -66,7 +67,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
             path: Path = (section, index, "id")
             if item_id in first_seen:
                 earlier = source.value(first_seen[item_id])
-                add(path, f"id {item_id!r} is already used by a {kinds[item_id]} at line "
+                add(path, f"id {quoted(item_id)} is already used by a {kinds[item_id]} at line "
                     f"{earlier.line}; ids must be unique across boundaries, components and "
                     "flows", "duplicate-id")
                 continue
@@ -83,13 +84,14 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         if ref is None:
             return
         if ref not in pool:
-            add(path, f"{format_path(path)}: no {what} has the id {ref!r}"
+            add(path, f"{format_path(path)}: no {what} has the id {quoted(ref)}"
                 f"{did_you_mean(ref, pool)}", "unknown-reference")
             return
         if allowed_types and ref in components:
             ref_type = components[ref].get("type")
-            if isinstance(ref_type, str) and ref_type not in allowed_types:
-                add(path, f"{format_path(path)}: {ref!r} is {_a(ref_type)}, expected "
+            # A misspelled type is the schema's error; comparing it here would report it twice.
+            if ref_type in known_types and ref_type not in allowed_types:
+                add(path, f"{format_path(path)}: {quoted(ref)} is {_a(ref_type)}, expected "
                     f"{' or '.join(allowed_types)}", "wrong-reference-type", Severity.WARNING)
 
     for index, item in _items(data, "boundaries"):
@@ -104,14 +106,16 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         check_ref((*base, "boundary"), item.get("boundary"), boundaries, "boundary")
         ctype = _str(item.get("type"))
         for section, types in sections.items():
-            if section in item and ctype is not None and ctype not in types:
-                add((*base, section), f"section {section!r} describes "
-                    f"{', '.join(types)} components, but {item.get('id')!r} is {_a(ctype)}",
+            # Only a real type can be the wrong one for a section: `type: agnet` is the
+            # schema's one error (with its did-you-mean), not also a misplaced `agent:`.
+            if section in item and ctype in known_types and ctype not in types:
+                add((*base, section), f"section {quoted(section)} describes "
+                    f"{', '.join(types)} components, but {quoted(item.get('id'))} is {_a(ctype)}",
                     "misplaced-section", on_key=True)
         agent = item.get("agent")
         if not isinstance(agent, dict):
             if ctype in sections["agent"]:
-                add(base, f"{ctype} {item.get('id')!r} has no `agent` section, so its tools, "
+                add(base, f"{ctype} {quoted(item.get('id'))} has no `agent` section, so its tools, "
                     "approvals and triggers are unknown", "agent-without-tools",
                     Severity.WARNING)
             continue
@@ -122,7 +126,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         referenced.update(r for r in [_str(model_ref)] if r)
         tools = agent.get("tools")
         if (not isinstance(tools, list) or not tools) and not agent.get("delegates_to"):
-            add(apath, f"{ctype} {item.get('id')!r} lists no tools; an agent with no tools "
+            add(apath, f"{ctype} {quoted(item.get('id'))} lists no tools; an agent with no tools "
                 "cannot act, so it is probably a plain service or its tools are missing",
                 "agent-without-tools", Severity.WARNING, on_key=True)
         for t_index, grant in enumerate(tools if isinstance(tools, list) else []):
@@ -146,14 +150,14 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
             check_ref((*base, key), item.get(key), components, "component")
             referenced.update(r for r in [_str(item.get(key))] if r)
         if _str(item.get("from")) is not None and item.get("from") == item.get("to"):
-            add(base, f"flow {item.get('id')!r} goes from {item.get('from')!r} to itself",
-                "self-flow", Severity.WARNING)
+            add(base, f"flow {quoted(item.get('id'))} goes from {quoted(item.get('from'))} to "
+                "itself", "self-flow", Severity.WARNING)
 
     for index, item in _items(data, "components"):
         item_id = _str(item.get("id"))
         if item_id is not None and item_id in components and item_id not in referenced \
                 and components[item_id] is item:
-            add(("components", index), f"component {item_id!r} has no flows and nothing "
+            add(("components", index), f"component {quoted(item_id)} has no flows and nothing "
                 "refers to it: connect it with a flow or remove it", "orphan",
                 Severity.WARNING)
 
@@ -161,7 +165,7 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
         base = ("controls", index)
         control_id = _str(item.get("control"))
         if catalog is not None and control_id is not None and control_id not in catalog.controls:
-            add((*base, "control"), f"no control in the catalog has the id {control_id!r}"
+            add((*base, "control"), f"no control in the catalog has the id {quoted(control_id)}"
                 f"{did_you_mean(control_id, catalog.controls)}", "unknown-control")
         targets = item.get("targets")
         if isinstance(targets, list):
@@ -175,16 +179,16 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
             threat, target = finding.split("@", 1)
             if target not in first_seen:
                 add((*base, "finding"), f"{finding}: no component, flow or boundary has the id "
-                    f"{target!r}{did_you_mean(target, first_seen)}", "unknown-reference")
+                    f"{quoted(target)}{did_you_mean(target, first_seen)}", "unknown-reference")
             if catalog is not None and threat not in catalog.threats:
                 add((*base, "finding"), f"{finding}: no threat in the catalog has the id "
-                    f"{threat!r}{did_you_mean(threat, catalog.threats)}", "unknown-threat")
+                    f"{quoted(threat)}{did_you_mean(threat, catalog.threats)}", "unknown-threat")
         expires = _str(item.get("expires"))
         if expires is not None and len(expires) == 10:
             try:
                 expiry = dt.date.fromisoformat(expires)
             except ValueError:
-                add((*base, "expires"), f"{format_path((*base, 'expires'))}: {expires!r} is "
+                add((*base, "expires"), f"{format_path((*base, 'expires'))}: {quoted(expires)} is "
                     "not a real calendar date", "bad-value")
             else:
                 if today is not None and expiry < today:
