@@ -93,9 +93,11 @@ class Workspace:
             raw = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
             return cls(path, catalog, None, raw, as_of=as_of,
                        edit_error=text.diagnostics[0].message)
-        if isinstance(parse(text, str(path)), LoadFailure):
+        parsed = parse(text, str(path))
+        if isinstance(parsed, LoadFailure):
+            first = parsed.diagnostics[0]
             return cls(path, catalog, None, text, as_of=as_of,
-                       edit_error="the file is not valid YAML")
+                       edit_error=f"{first.message} (line {first.line}, column {first.column})")
         try:
             editable = EditableModel.open(path)
         except (EditError, ValueError) as exc:

@@ -83,6 +83,7 @@ CORPUS: dict[str, tuple[str, ...] | None] = {
     "nesting-10000-deep.yaml": ("nested more than 64 levels deep",),
     "nesting-mappings-10000-deep.yaml": ("nested more than 64 levels deep",),
     "huge-integer-version.yaml": ("is too large to read",),
+    "base-60-version.yaml": ("version: '1:1:1:1:", "is not allowed (expected one of: 1)"),
     # Object-constructing and unknown tags: refused, never constructed.
     "python-object-apply.yaml": ("python/object/apply:os.system", "is not allowed"),
     "python-object-apply-in-list.yaml": ("python/object/apply:subprocess.check_call",
@@ -92,6 +93,11 @@ CORPUS: dict[str, tuple[str, ...] | None] = {
     "python-module.yaml": ("python/module:os", "is not allowed"),
     "tag-on-key.yaml": ("python/object/apply:os.system", "is not allowed"),
     "local-tag.yaml": ("'!include' is not allowed",),
+    # Standard tags on values that do not fit them: located errors, not tracebacks.
+    "bool-tag-on-text.yaml": ("bool-tag-on-text.yaml:15:16: error: 'customer' is not a valid "
+                              "!!bool (true or false)",),
+    "empty-number-tags.yaml": ("empty-number-tags.yaml:4:21: error: an empty value is not a "
+                               "valid !!float",),
     # Not text, or not UTF-8.
     "binary.yaml": ("NUL bytes", "binary"),
     "binary-after-text.yaml": ("NUL bytes",),

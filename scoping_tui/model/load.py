@@ -8,13 +8,12 @@ without bound: every limit becomes a diagnostic instead of an exception.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
 
 from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
@@ -33,23 +32,48 @@ try:
     from yaml.cyaml import CParser as _EventParser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml: the pure-Python parser is slower, not wrong.
     _EventParser = None
-_STR = "tag:yaml.org,2002:str"
-_ALLOWED_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
-_ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-_resolver = Resolver()
-_constructor = SafeConstructor()
-_CONVERTERS = {
-    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
-    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_INT = _TAG + "int"
+_FLOAT = _TAG + "float"
+_BOOL = _TAG + "bool"
+_NULL = _TAG + "null"
+_TIMESTAMP = _TAG + "timestamp"
+_MAP = _TAG + "map"
+_SEQ = _TAG + "seq"
+_SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
+
+# Implicit types are YAML 1.1's, as PyYAML reads them (so `yes` is true and `0x1f` is 31), with
+# two departures in the direction of YAML 1.2 and editors' language servers: dates stay text,
+# and base-60 numbers (`1:30`) are text. A base-60 integer costs the square of its length to
+# compute (an hour for 5 MiB of `1:1:1…`), and nobody writes one in a model on purpose.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {**dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+          **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"),
+                          False)}
+# No pattern nests a repetition inside another, so matching is linear in the length.
+_INT_FORM = re.compile(r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*)")
+_FLOAT_FORM = re.compile(r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?"
+                         r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+# An explicit !!float also takes what YAML 1.2 calls a float: `!!float 1`, `!!float 1e5`.
+_TAGGED_FLOAT_FORM = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)"
+                                r"(?:[eE][-+]?[0-9]+)?"
+                                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_TIMESTAMP_FORM = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?")
+_NUMBER_START = frozenset("-+.0123456789")
+_MAX_DIGITS = {2: _MAX_INT_BITS, 8: -(-_MAX_INT_BITS // 3), 10: 78, 16: _MAX_INT_BITS // 4}
+"""Most significant digits a number of at most 256 bits has in each base: anything longer is
+refused before it is converted, so no input builds a huge integer."""
+_EXPECTED = {
+    _INT: "a whole number such as 42, -7, 0x2a or 0b101",
+    _FLOAT: "a number such as 1.5, -2, 1e-3, .inf or .nan",
+    _BOOL: "true or false",
+    _NULL: "null, ~ or nothing",
+    _TIMESTAMP: "a date such as 2027-03-31",
 }
 
 
@@ -227,41 +251,120 @@ class _Abort(Exception):
         self.code = code
 
 
-def _check_tag(event: Any) -> None:
-    if event.tag is not None and event.tag != "!" and event.tag not in _ALLOWED_SCALAR_TAGS:
-        raise _Abort(_position(event.start_mark),
-                     f"tag {event.tag!r} is not allowed: a model holds plain data and nothing "
-                     "is ever constructed from it", "forbidden-tag")
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _shown(value: str) -> str:
+    return f"{value[:40]!r}{'…' if len(value) > 40 else ''}"
+
+
+def _forbidden(event: Any) -> _Abort:
+    return _Abort(_position(event.start_mark),
+                  f"tag {event.tag!r} is not allowed: a model holds plain data and nothing is "
+                  "ever constructed from it", "forbidden-tag")
+
+
+def _bad_value(event: Any, what: str, hint: str = "") -> _Abort:
+    tag = event.tag
+    expected = hint or _EXPECTED.get(tag, "")
+    return _Abort(_position(event.start_mark),
+                  f"{what} is not a valid {_short_tag(tag)}"
+                  f"{f' ({expected})' if expected else ''}", "bad-tag-value")
 
 
 def _scalar(event: Any) -> Any:
+    """The value of a scalar: its explicit tag, else the type its plain text resolves to."""
     tag = event.tag
     value: str = event.value
-    _check_tag(event)
     if tag is None or tag == "!":
         # The C parser reports plain scalars with style '', the Python one with None.
         if event.style not in (None, "") or not event.implicit[0]:
             return value
-        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+        return _implicit(event, value)
+    return _tagged(event)
+
+
+def _implicit(event: Any, value: str) -> Any:
+    if not value:
+        return None
+    if value[0] in _NUMBER_START:
+        if _INT_FORM.fullmatch(value):
+            return _to_int(event, value, tagged=False)
+        if _FLOAT_FORM.fullmatch(value):
+            return _to_float(value)
+        return value
+    if value in _NULLS:
+        return None
+    return _BOOLS.get(value, value)
+
+
+def _tagged(event: Any) -> Any:
+    """A scalar with an explicit tag, held to it: a value that does not fit is an error."""
+    tag = event.tag
+    value: str = event.value
+    if tag not in _SCALAR_TAGS:
+        if tag in (_MAP, _SEQ):
+            raise _bad_value(event, f"the single value {_shown(value)}",
+                             "a mapping" if tag == _MAP else "a list")
+        raise _forbidden(event)
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        if value in _NULLS:
+            return None
+    elif tag == _BOOL:
+        if value in _BOOLS:
+            return _BOOLS[value]
+    elif tag == _INT:
+        if _INT_FORM.fullmatch(value):
+            return _to_int(event, value, tagged=True)
+        if ":" in value and _TAGGED_FLOAT_FORM.fullmatch(value.replace(":", "")):
+            raise _bad_value(event, _shown(value), "base-60 numbers such as 1:30 are not "
+                             "read; write the number itself")
+    elif tag == _FLOAT:
+        if _TAGGED_FLOAT_FORM.fullmatch(value):
+            return _to_float(value)
+    elif _TIMESTAMP_FORM.fullmatch(value):
         # Dates stay the text the author wrote, as in YAML 1.2 and in editors' language servers.
         return value
-    if tag == "tag:yaml.org,2002:merge":
-        return "<<"
-    converter = _CONVERTERS.get(tag)
-    if converter is None:
+    raise _bad_value(event, _shown(value) if value else "an empty value")
+
+
+def _to_int(event: Any, value: str, *, tagged: bool) -> Any:
+    """The integer written in one of the forms of ``_INT_FORM``, refused when above 256 bits.
+
+    The length is checked before converting, so no input makes a huge integer or spends more
+    than linear time on one.
+    """
+    digits = value.replace("_", "")
+    negative = digits[0] == "-"
+    digits = digits.lstrip("+-")
+    if digits[:2] in ("0b", "0x"):
+        base, digits = (2 if digits[1] == "b" else 16), digits[2:]
+    elif len(digits) > 1 and digits[0] == "0":
+        base = 8
+    else:
+        base = 10
+    if not digits:
+        # `0x_` has the shape of a number but no digits: text, unless it claims to be a number.
+        if tagged:
+            raise _bad_value(event, _shown(value))
         return value
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-    try:
-        converted = converter(node)
-    except (ValueError, OverflowError):
-        converted = None
-    if (converted is None and tag != "tag:yaml.org,2002:null") or (
-            isinstance(converted, int) and converted.bit_length() > _MAX_INT_BITS):
-        raise _Abort(_position(event.start_mark),
-                     f"the number {value[:40]!r}{'…' if len(value) > 40 else ''} is too large "
-                     "to read", "bad-number")
-    return converted
+    significant = digits.lstrip("0")
+    if len(significant) <= _MAX_DIGITS[base]:
+        number = int(significant, base) if significant else 0
+        if number.bit_length() <= _MAX_INT_BITS:
+            return -number if negative else number
+    raise _Abort(_position(event.start_mark),
+                 f"the number {_shown(value)} is too large to read", "bad-number")
+
+
+def _to_float(value: str) -> float:
+    text = value.replace("_", "").lower()
+    if text.endswith((".inf", ".nan")):
+        return float(text.replace(".", ""))
+    return float(text)
 
 
 def parse(text: str, file: str) -> Document | LoadFailure:
@@ -289,6 +392,7 @@ def parse(text: str, file: str) -> Document | LoadFailure:
 
 
 _NO_DOCUMENT = object()
+_KINDS = {"MappingStartEvent": (_MAP, "a mapping"), "SequenceStartEvent": (_SEQ, "a list")}
 
 
 def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
@@ -352,19 +456,23 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
         kind = type(event).__name__
         if kind == "ScalarEvent":
             if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
-                # Keys are the text as written: `1:` or `yes:` are names here, not values.
-                _check_tag(event)
+                # Keys are the text as written: `1:` or `yes:` are names here, not values;
+                # an explicit tag on a key must still fit it.
+                if event.tag is not None and event.tag != "!":
+                    _tagged(event)
                 value = event.value
             else:
                 value = _scalar(event)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
             attach(value, event.start_mark, 1, 1)
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if event.tag not in _ALLOWED_COLLECTION_TAGS:
-                raise _Abort(_position(event.start_mark),
-                             f"tag {event.tag!r} is not allowed: a model holds plain data and "
-                             "nothing is ever constructed from it", "forbidden-tag")
+        elif kind in _KINDS:
+            own_tag, what = _KINDS[kind]
+            if event.tag not in (None, "!", own_tag):
+                if event.tag in _SCALAR_TAGS or event.tag in (_MAP, _SEQ):
+                    raise _Abort(_position(event.start_mark), f"{what} is not a valid "
+                                 f"{_short_tag(event.tag)}", "bad-tag-value")
+                raise _forbidden(event)
             if len(stack) >= MAX_DEPTH:
                 raise _Abort(_position(event.start_mark),
                              f"document is nested more than {MAX_DEPTH} levels deep",
