@@ -18,7 +18,7 @@ from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.model.diagnostics import Diagnostic, has_errors
 from scoping_tui.model.edit import ConflictError, EditableModel, EditError
 from scoping_tui.model.history import History
-from scoping_tui.model.load import LoadFailure, parse, read_text
+from scoping_tui.model.load import LoadFailure, decode, parse, read_bytes
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_text
@@ -77,6 +77,9 @@ class Workspace:
     as_of: dt.date | None = None
     edit_error: str | None = None
     """Why the file cannot be edited in the form, when ``editable`` is None."""
+    unreadable: LoadFailure | None = None
+    """Why the file could not be read as text at all (too large, not a file, not UTF-8): its
+    analysis is this reason, whatever ``text`` holds."""
 
     def __post_init__(self) -> None:
         self.history = History(self.text)
@@ -87,12 +90,18 @@ class Workspace:
 
         The safe, bounded loader reads it first: only a file it accepts reaches the editing
         layer (ruamel), which has no limits of its own against alias bombs or deep nesting.
+        Nothing is read twice, and never more than the size limit.
         """
-        text = read_text(path)
+        raw = read_bytes(path)
+        if isinstance(raw, LoadFailure):
+            # Too large, not a file, missing: there is nothing to show but the reason.
+            return cls(path, catalog, None, "", as_of=as_of, unreadable=raw,
+                       edit_error=raw.diagnostics[0].message)
+        text = decode(raw, str(path))
         if isinstance(text, LoadFailure):
-            raw = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
-            return cls(path, catalog, None, raw, as_of=as_of,
-                       edit_error=text.diagnostics[0].message)
+            # Binary or not UTF-8, but within the limit: shown as far as it can be.
+            return cls(path, catalog, None, raw.decode("utf-8", errors="replace"), as_of=as_of,
+                       unreadable=text, edit_error=text.diagnostics[0].message)
         parsed = parse(text, str(path))
         if isinstance(parsed, LoadFailure):
             first = parsed.diagnostics[0]
@@ -101,11 +110,9 @@ class Workspace:
         try:
             editable = EditableModel.open(path)
         except (EditError, ValueError) as exc:
-            raw = path.read_bytes().decode("utf-8", errors="replace")
-            return cls(path, catalog, None, raw, as_of=as_of, edit_error=str(exc))
+            return cls(path, catalog, None, text, as_of=as_of, edit_error=str(exc))
         except Exception as exc:  # ruamel's parse errors: shown as problems, never a crash
-            raw = path.read_bytes().decode("utf-8", errors="replace")
-            return cls(path, catalog, None, raw, as_of=as_of, edit_error=str(exc))
+            return cls(path, catalog, None, text, as_of=as_of, edit_error=str(exc))
         return cls(path, catalog, editable, editable.text(), as_of=as_of)
 
     @property
@@ -117,8 +124,11 @@ class Workspace:
         return self.history.dirty
 
     def analyse(self, text: str | None = None) -> Analysis:
-        return analyse(self.text if text is None else text, self.display_name, self.catalog,
-                       self.phase, self.as_of)
+        text = self.text if text is None else text
+        if self.unreadable is not None and text == self.text:
+            # A file that could not be read is not analysed from what little text it shows.
+            return Analysis(text, LoadResult(None, self.unreadable.diagnostics), None)
+        return analyse(text, self.display_name, self.catalog, self.phase, self.as_of)
 
     def apply(self, edit: Edit) -> str:
         """Run one edit on the document; the new text goes on the undo history."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -132,18 +133,58 @@ def _position(mark: Any) -> Position:
 
 def read_text(path: FsPath, display: str | None = None, max_bytes: int | None = None,
               ) -> str | LoadFailure:
-    """Read a model file as text, refusing what is too big, binary or not UTF-8."""
+    """Read a model file as text, refusing what is too big, binary, not UTF-8 or not a file."""
+    name = display if display is not None else str(path)
+    raw = read_bytes(path, name, max_bytes)
+    return raw if isinstance(raw, LoadFailure) else decode(raw, name)
+
+
+_NOT_FILES = ((stat.S_ISDIR, "is a directory, not a model file"),
+              (stat.S_ISFIFO, "is a named pipe (FIFO), not a model file"),
+              (stat.S_ISSOCK, "is a socket, not a model file"),
+              (stat.S_ISCHR, "is a character device, not a model file"),
+              (stat.S_ISBLK, "is a block device, not a model file"))
+
+
+def _not_a_file(mode: int, name: str) -> LoadFailure | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, says in _NOT_FILES:
+        if test(mode):
+            return _error(name, START, says, "unreadable")
+    return _error(name, START, "is not a regular file, not a model file", "unreadable")
+
+
+_OPEN_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def read_bytes(path: FsPath, display: str | None = None, max_bytes: int | None = None,
+               ) -> bytes | LoadFailure:
+    """At most ``max_bytes`` of a regular file: larger files and anything else are refused.
+
+    A FIFO, device or socket would block or never end (`/dev/zero`, a pipe with no writer):
+    it is refused from ``stat`` before opening, and opened without blocking and checked again
+    with ``fstat`` in case it was swapped in between.
+    """
     name = display if display is not None else str(path)
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
     try:
-        if path.is_dir():
-            return _error(name, START, "is a directory, not a model file", "unreadable")
-        with path.open("rb") as handle:
+        refused = _not_a_file(os.stat(path).st_mode, name)
+        if refused is not None:
+            return refused
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
+        with open(fd, "rb") as handle:
+            refused = _not_a_file(os.fstat(fd).st_mode, name)
+            if refused is not None:
+                return refused
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         return _error(name, START, "file not found", "unreadable")
     except OSError as exc:
         return _error(name, START, f"cannot read file: {exc.strerror or exc}", "unreadable")
+    except ValueError as exc:  # a NUL in the name
+        return _error(name, START, f"cannot read file: {exc}", "unreadable")
     if len(raw) > limit:
         return _error(
             name, START,
@@ -151,7 +192,7 @@ def read_text(path: FsPath, display: str | None = None, max_bytes: int | None = 
             "SCOPING_TUI_MAX_BYTES if the model really is this big",
             "too-large",
         )
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str | LoadFailure:

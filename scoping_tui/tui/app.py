@@ -25,7 +25,7 @@ from scoping_tui.tui.recent import remember
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.screens.start import StartScreen
 from scoping_tui.tui.widgets.element_editor import ElementEditor
-from scoping_tui.workspace import Analysis, ConflictError, EditError, Workspace, analyse
+from scoping_tui.workspace import Analysis, ConflictError, EditError, Workspace
 
 DEBOUNCE_SECONDS = 0.3
 
@@ -126,8 +126,8 @@ class ScopingApp(App[None]):
         workspace = self.workspace
         if workspace is None:
             return
-        result = analyse(text, workspace.display_name, workspace.catalog, workspace.phase,
-                         workspace.as_of)
+        # Through the workspace: a file it could not read is analysed as that reason.
+        result = workspace.analyse(text)
         self.post_message(AnalysisDone(result))
 
     @on(AnalysisDone)
