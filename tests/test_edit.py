@@ -197,6 +197,26 @@ def test_set_value_keeps_quotes_folding_and_comments() -> None:
     assert_valid(text)
 
 
+def test_appending_to_a_folded_description_changes_one_line() -> None:
+    """The author's line breaks in a ``>`` block stay: a small edit is a small diff."""
+    original = RAG.read_text(encoding="utf-8")
+    model = EditableModel.from_text(original)
+    description = str(model.get(("system", "description")))
+    model.set_value(("system", "description"), description + " Ok")
+    removed, added = diff_lines(original, model.text())
+    assert len(removed) == len(added) == 1
+    assert added[0] == removed[0] + " Ok"
+    assert model.get(("system", "description")) == description + " Ok"
+    # A word changed in the middle: that line is folded anew, the others stay as written.
+    words = description.split(" ")
+    words[3] = words[3] + " and then some"
+    model = EditableModel.from_text(original)
+    model.set_value(("system", "description"), " ".join(words))
+    removed, added = diff_lines(original, model.text())
+    assert len(removed) == 1 and 1 <= len(added) <= 2
+    assert_valid(model.text())
+
+
 def test_set_value_quotes_text_that_yaml_1_1_reads_as_something_else() -> None:
     model = EditableModel.from_text("version: 1\nsystem:\n  name: A\ncomponents: []\n")
 

@@ -859,7 +859,7 @@ def _restyle(old: Any, text: str) -> Any:
         # (Leading or trailing spaces would end up as invisible trailing whitespace in a
         # folded block; such a value is quoted instead.)
         folded = FoldedScalarString(text)
-        folded.fold_pos = _fold_positions(text, _FOLD_WIDTH)
+        folded.fold_pos = _refold(str(old), list(getattr(old, "fold_pos", [])), text)
         return folded
     if isinstance(old, ScalarString) and not isinstance(old, FoldedScalarString):
         return type(old)(text)
@@ -874,6 +874,36 @@ def reads_as_text(text: str) -> bool:
     """Whether the model loader (PyYAML, YAML 1.1) reads ``text`` written unquoted as text."""
     tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return tag == _STR_TAG
+
+
+def _refold(old: str, old_folds: list[int], text: str) -> list[int]:
+    """Where ``text``, the new value of a ``>`` scalar that held ``old`` folded at
+    ``old_folds``, breaks its lines: the old breaks around the edit stay where they were, so
+    appending a word changes one line of the file, not the whole paragraph; only the lines the
+    edit touched are folded anew, as wide as the author's widest line."""
+    width = max((b - a - 1 for a, b in zip([-1, *old_folds], [*old_folds, len(old)],
+                                            strict=True)), default=_FOLD_WIDTH)
+    width = max(width, 20) if old_folds else _FOLD_WIDTH
+    prefix = 0
+    while prefix < min(len(old), len(text)) and old[prefix] == text[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(old), len(text)) - prefix
+           and old[len(old) - 1 - suffix] == text[len(text) - 1 - suffix]):
+        suffix += 1
+    shift = len(text) - len(old)
+    # A break stays when the edit did not reach the words on either side of it.
+    before = [f for f in old_folds if f < prefix - 1]
+    after = [f + shift for f in old_folds if f > len(old) - suffix]
+    start = before[-1] + 1 if before else 0
+    end = after[0] if after else len(text)
+    middle = [start + f for f in _fold_positions(text[start:end], width)]
+    return [f for f in [*before, *middle, *after] if _foldable(text, f)]
+
+
+def _foldable(text: str, index: int) -> bool:
+    return (0 < index < len(text) - 1 and text[index] == " " and text[index - 1] != " "
+            and text[index + 1] != " ")
 
 
 def _fold_positions(text: str, width: int) -> list[int]:
