@@ -103,7 +103,9 @@ class Workspace:
             return cls(path, catalog, None, raw.decode("utf-8", errors="replace"), as_of=as_of,
                        unreadable=text, edit_error=text.diagnostics[0].message)
         parsed = parse(text, str(path))
-        if isinstance(parsed, LoadFailure):
+        if parsed.diagnostics:
+            # Not editable in the form until fixed: ruamel would read a duplicate key its own
+            # way, or not at all.
             first = parsed.diagnostics[0]
             return cls(path, catalog, None, text, as_of=as_of,
                        edit_error=f"{first.message} (line {first.line}, column {first.column})")

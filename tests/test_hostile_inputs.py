@@ -115,6 +115,8 @@ CORPUS: dict[str, tuple[str, ...] | None] = {
     "two-documents.yaml": ("more than one YAML document",),
     "duplicate-keys.yaml": ("duplicate key 'name'", "line 3"),
     "duplicate-top-level-keys.yaml": ("duplicate key 'components'", "line 4"),
+    "duplicate-key-and-misspelling.yaml": ("duplicate key 'name'",
+                                           "unknown key 'tpye' in components[0] (user)"),
     # Nothing, or not a model.
     "empty.yaml": ("file is empty",),
     "whitespace-only.yaml": ("file is empty",),

@@ -245,7 +245,9 @@ def _read(path: Path, display: str, schema: str) -> Document | list[Diagnostic]:
     loaded = load_file(path, display)
     if isinstance(loaded, LoadFailure):
         return list(loaded.diagnostics)
-    problems = schema_diagnostics(loaded, schema)
+    # A duplicate key is the reader's own problem: the catalog is refused with it, and with
+    # whatever else the schema finds in the same file.
+    problems = [*loaded.diagnostics, *schema_diagnostics(loaded, schema)]
     return problems if problems else loaded
 
 

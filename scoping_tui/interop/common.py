@@ -136,6 +136,9 @@ def parse_source(text: str, name: str) -> Source:
     parsed = parse(text, name)
     if isinstance(parsed, LoadFailure):
         raise ImportFailed(_json_message(text, name, parsed.diagnostics))
+    if parsed.diagnostics:
+        # A duplicate key: which of the two values the other tool meant is unknown.
+        raise ImportFailed(parsed.diagnostics)
     if parsed.data is None:
         raise ImportFailed((Diagnostic(name, START, Severity.ERROR, "file is empty", "empty"),))
     return Source(parsed)

@@ -18,7 +18,7 @@ import yaml
 
 from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
-from scoping_tui.model.paths import Path
+from scoping_tui.model.paths import Path, format_path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """Largest model file read by default (5 MiB); ``SCOPING_TUI_MAX_BYTES`` or ``--max-size``
@@ -116,6 +116,9 @@ class Document:
     data: Any
     source: SourceMap
     text: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """The reader's own problems that did not stop it (a duplicate key): errors, so a document
+    that has any is not a usable model, but the rest of it can still be checked."""
 
 
 @dataclass(frozen=True)
@@ -271,15 +274,21 @@ def _yaml_problem(exc: yaml.YAMLError, file: str, text: str) -> LoadFailure:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "merged", "nodes", "path")
+    __slots__ = ("anchor", "container", "dropping", "key", "key_mark", "merged", "nodes", "path",
+                 "source")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path,
-                 anchor: str | None) -> None:
+                 anchor: str | None, source: SourceMap) -> None:
         self.container = container
         self.path = path
         self.anchor = anchor
+        self.source = source
+        """Where positions inside this container go: a scratch map for a value that is read
+        and dropped (the second value of a duplicate key), so it cannot move the first's."""
         self.key: str | None = None
         self.key_mark: Any = None
+        self.dropping = False
+        """The value being read for ``key`` is dropped: the key was already set."""
         self.nodes = 1
         self.merged: set[str] = set()
         """Keys that came from a `<<` merge; an explicit key may override them."""
@@ -409,18 +418,24 @@ def _to_float(value: str) -> float:
 
 
 def parse(text: str, file: str) -> Document | LoadFailure:
-    """Parse YAML text into plain data (dicts, lists, str, int, float, bool, None) and positions."""
+    """Parse YAML text into plain data (dicts, lists, str, int, float, bool, None) and positions.
+
+    A problem that leaves the data well defined (a duplicate key: the first value is kept) does
+    not stop the reading: it is in ``Document.diagnostics``, so the rest of the file is still
+    checked and every problem reported at once. Anything else is a ``LoadFailure``.
+    """
     source = SourceMap()
+    problems: list[Diagnostic] = []
     try:
         try:
             with paused_gc():
-                data = _build(text, file, source, _EventParser)
+                data = _build(text, file, source, _EventParser, problems)
         except yaml.YAMLError as exc:
             if "maximum nesting depth" not in str(exc):
                 raise
             # libyaml stops at its own depth limit, far past ours; the Python parser reaches
             # our limit first and so reports where the nesting became too deep.
-            data = _build(text, file, SourceMap(), None)
+            data = _build(text, file, SourceMap(), None, [])
     except _Abort as abort:
         return _error(file, abort.position, abort.message, abort.code)
     except yaml.YAMLError as exc:
@@ -429,14 +444,15 @@ def parse(text: str, file: str) -> Document | LoadFailure:
         return _error(file, START, "document is nested too deeply", "too-deep")
     if isinstance(data, LoadFailure):
         return data
-    return Document(file, data, source, text)
+    return Document(file, data, source, text, tuple(problems))
 
 
 _NO_DOCUMENT = object()
 _KINDS = {"MappingStartEvent": (_MAP, "a mapping"), "SequenceStartEvent": (_SEQ, "a list")}
 
 
-def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
+def _build(text: str, file: str, source: SourceMap, parser_class: Any,
+           problems: list[Diagnostic]) -> Any:
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     root: Any = _NO_DOCUMENT
@@ -460,9 +476,10 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
         frame = stack[-1]
         frame.nodes += nodes
         container = frame.container
+        positions = frame.source
         if isinstance(container, list):
             path = (*frame.path, len(container))
-            source.values[path] = mark
+            positions.values[path] = mark
             container.append(value)
             return
         if frame.key is None:
@@ -474,23 +491,30 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
                 frame.merged.discard(key)
                 del container[key]
             elif key in container and key != "<<":
-                first = _as_position(source.keys.get((*frame.path, key), START))
-                raise _Abort(_as_position(mark), f"duplicate key {key!r}: it is also set at line "
-                             f"{first.line}, column {first.column}; YAML would silently keep "
-                             "only the last one", "duplicate-key")
+                first = _as_position(positions.keys.get((*frame.path, key), START))
+                problems.append(Diagnostic(
+                    file, _as_position(mark), Severity.ERROR,
+                    f"duplicate key {key!r}: it is already set at line {first.line}, column "
+                    f"{first.column}; the first value is the one read and this one is ignored "
+                    "(YAML would silently keep only the last): remove one of them",
+                    "duplicate-key", format_path((*frame.path, key))))
+                frame.dropping = True
             frame.key = key
             frame.key_mark = mark
             return
         key = frame.key
         frame.key = None
+        if frame.dropping:
+            frame.dropping = False
+            return
         if key == "<<":
             assert isinstance(container, dict)
             frame.merged |= _merge(container, value, _as_position(mark))
             return
         path = (*frame.path, key)
         assert frame.key_mark is not None
-        source.keys[path] = frame.key_mark
-        source.values[path] = mark
+        positions.keys[path] = frame.key_mark
+        positions.values[path] = mark
         container[key] = value
 
     for event in events:
@@ -523,11 +547,15 @@ def _build(text: str, file: str, source: SourceMap, parser_class: Any) -> Any:
                 raise _Abort(_position(event.start_mark), "mapping keys must be plain words, "
                              "not lists or mappings", "bad-key")
             path = _child_path(stack)
-            stack.append(_Frame(container, path, event.anchor))
-            source.values[path] = event.start_mark
+            positions = source
+            if stack:
+                parent = stack[-1]
+                positions = SourceMap() if parent.dropping else parent.source
+            stack.append(_Frame(container, path, event.anchor, positions))
+            positions.values[path] = event.start_mark
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             frame = stack.pop()
-            start = source.values.get(frame.path, START)
+            start = frame.source.values.get(frame.path, START)
             if frame.anchor:
                 anchors[frame.anchor] = (frame.container, frame.nodes)
             attach(frame.container, start, frame.nodes, 1)

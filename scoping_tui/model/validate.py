@@ -35,7 +35,9 @@ def validate_document(document: Document, catalog: Catalog | None = None,
                       checks: Sequence[ModelCheck] = (), today: dt.date | None = None,
                       ) -> LoadResult:
     with paused_gc():
-        found = schema_diagnostics(document)
+        # The reader's own problems (a duplicate key) come first; the checks still run on what
+        # it read, so one run reports every problem in the file.
+        found = [*document.diagnostics, *schema_diagnostics(document)]
         found += semantic_diagnostics(document, catalog, today)
         model: SystemModel | None = None
         if not has_errors(found):
