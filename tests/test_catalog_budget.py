@@ -104,3 +104,25 @@ def test_conditions_nested_too_deeply_are_refused(tmp_path: Path) -> None:
     [diagnostic] = raised.value.diagnostics
     assert f"nest more than {MAX_CONDITION_DEPTH} levels" in diagnostic.message
     assert diagnostic.position.line == 9                 # the line after `when:`
+
+
+def test_a_small_size_limit_bounds_the_users_files_not_the_built_in_knowledge_base(
+        tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    small = ROOT / "samples" / "public-chat-assistant.yaml"       # about 8 KB
+    env = {**os.environ, "SCOPING_TUI_MAX_BYTES": "20000"}        # models/controls.yaml: 100 KB
+    done = subprocess.run([sys.executable, "-m", "scoping_tui", "validate", str(small)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    extra = tmp_path / "org.yaml"
+    extra.write_text(HEAD + "".join(_threat(f"ORG-T{i}", ["      {fact: type, equals: agent}"])
+                                    for i in range(120)), encoding="utf-8")
+    assert extra.stat().st_size > 20000
+    done = subprocess.run([sys.executable, "-m", "scoping_tui", "validate", str(small),
+                           "--catalog", str(extra)], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert done.returncode == 2
+    assert f"{extra}:1:1: error: file is larger than the 20,000-byte limit" in done.stderr

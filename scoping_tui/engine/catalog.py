@@ -22,7 +22,7 @@ from scoping_tui.engine.conditions import (
 )
 from scoping_tui.locations import models_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity, sort_diagnostics
-from scoping_tui.model.load import Document, LoadFailure, load_file
+from scoping_tui.model.load import DEFAULT_MAX_BYTES, Document, LoadFailure, load_file
 from scoping_tui.model.paths import Path as DocPath
 from scoping_tui.model.paths import format_path
 from scoping_tui.model.schema import schema_diagnostics
@@ -241,8 +241,11 @@ class _Builder:
                                f"{threat.id} targets {threat.target}s", "unknown-factor")
 
 
-def _read(path: Path, display: str, schema: str) -> Document | list[Diagnostic]:
-    loaded = load_file(path, display)
+def _read(path: Path, display: str, schema: str, *, builtin: bool = False,
+          ) -> Document | list[Diagnostic]:
+    # The user's size limit (--max-size, SCOPING_TUI_MAX_BYTES) is for the files they hand
+    # the tool; the knowledge base that ships with it is read whatever the limit.
+    loaded = load_file(path, display, DEFAULT_MAX_BYTES if builtin else None)
     if isinstance(loaded, LoadFailure):
         return list(loaded.diagnostics)
     # A duplicate key is the reader's own problem: the catalog is refused with it, and with
@@ -252,7 +255,8 @@ def _read(path: Path, display: str, schema: str) -> Document | list[Diagnostic]:
 
 
 def _frameworks() -> dict[str, Framework]:
-    loaded = _read(models_dir() / "references.yaml", "models/references.yaml", "references")
+    loaded = _read(models_dir() / "references.yaml", "models/references.yaml", "references",
+                   builtin=True)
     if not isinstance(loaded, Document):
         raise CatalogError(loaded)
     return {key: Framework(key, value["name"], {str(k): str(v) for k, v in value["ids"].items()})
@@ -268,10 +272,10 @@ def load_catalog(extra: Iterable[Path | str] = ()) -> Catalog:
 @cache
 def _load(extras: tuple[str, ...]) -> Catalog:
     builder = _Builder(_frameworks())
-    files = [(models_dir() / name, f"models/{name}") for name in BUILTIN_FILES]
-    files += [(Path(p), p) for p in extras]
-    for path, display in files:
-        loaded = _read(path, display, "catalog")
+    files = [(models_dir() / name, f"models/{name}", True) for name in BUILTIN_FILES]
+    files += [(Path(p), p, False) for p in extras]
+    for path, display, builtin in files:
+        loaded = _read(path, display, "catalog", builtin=builtin)
         if isinstance(loaded, Document):
             builder.add(loaded)
         else:
