@@ -110,7 +110,7 @@ class Workspace:
             return cls(path, catalog, None, text, as_of=as_of,
                        edit_error=f"{first.message} (line {first.line}, column {first.column})")
         try:
-            editable = EditableModel.open(path)
+            editable = EditableModel.from_bytes(raw, path=path)
         except (EditError, ValueError) as exc:
             return cls(path, catalog, None, text, as_of=as_of, edit_error=str(exc))
         except Exception as exc:  # ruamel's parse errors: shown as problems, never a crash

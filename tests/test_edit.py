@@ -682,3 +682,26 @@ def comments(text: str) -> set[str]:
 
 def comments_of(lines: list[str]) -> set[str]:
     return {line for line in lines if line.lstrip().startswith("#")}
+
+
+def test_the_editing_layer_reads_bounded_and_never_blocks_on_a_fifo(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)                    # sparse: costs nothing on disk
+    monkeypatch.setenv("SCOPING_TUI_MAX_BYTES", str(1024 * 1024))
+    with pytest.raises(EditError, match="larger than the 1,048,576-byte limit"):
+        EditableModel.open(big)
+
+    model_file = tmp_path / "m.yaml"
+    model_file.write_text(RAG.read_text(encoding="utf-8"), encoding="utf-8")
+    model = EditableModel.open(model_file)
+    model_file.unlink()
+    os.mkfifo(model_file)                                    # swapped for a pipe with no writer
+    answer: list[bool] = []
+    probe = threading.Thread(target=lambda: answer.append(model.disk_changed()), daemon=True)
+    probe.start()
+    probe.join(timeout=30)
+    assert answer == [True], "a FIFO in the model's place is a change, found without opening it"

@@ -35,7 +35,9 @@ import copy
 import difflib
 import hashlib
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +57,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from scoping_tui.fileio import atomic_write_text
+from scoping_tui.model.load import LoadFailure, read_bytes
 
 PathKey = str | int
 ModelPath = tuple[PathKey, ...]
@@ -151,9 +154,17 @@ class EditableModel:
 
     @classmethod
     def open(cls, path: Path | str) -> EditableModel:
-        """Read a model file; its hash is recorded so :meth:`save` can detect later changes."""
+        """Read a model file (bounded, as every reader: EditError for what the loader
+        refuses); its hash is recorded so :meth:`save` can detect later changes."""
         path = Path(path)
-        data = path.read_bytes()
+        data = read_bytes(path)
+        if isinstance(data, LoadFailure):
+            raise EditError(f"{path}: {data.diagnostics[0].message}")
+        return cls.from_bytes(data, path=path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, path: Path) -> EditableModel:
+        """The model in ``data``, the bytes just read from ``path`` (nothing is read again)."""
         try:
             decoded = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -458,10 +469,18 @@ def _as_yaml_1_1(text: str) -> str:
 
 
 def _disk_hash_of(path: Path) -> str | None:
+    """The hash of what is on disk now, read in pieces: a file replaced by a huge one while
+    it was open costs no memory to compare."""
+    digest = hashlib.sha256()
     try:
-        return content_hash(path.read_bytes())
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "not a regular file"  # a FIFO put in its place: never opened, and changed
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     except FileNotFoundError:
         return None
+    return digest.hexdigest()
 
 
 def _same_file(a: Path, b: Path) -> bool:
