@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, lookup, names
+from scoping_tui.engine.index import NAMED_SETS
 from scoping_tui.model.suggest import did_you_mean
 
 OPERATORS = {
@@ -28,6 +29,7 @@ OPERATORS = {
     "contains_any": ("set",),
     "at_least": ("int",),
     "at_most": ("int",),
+    "not_empty": ("set",),
 }
 
 
@@ -72,6 +74,8 @@ class Leaf:
             return value is not None and value >= operand
         if op == "at_most":
             return value is not None and value <= operand
+        if op == "not_empty":
+            return bool(value) is operand
         raise AssertionError(op)
 
 
@@ -189,16 +193,34 @@ def _compile(raw: Any, kind: str, path: tuple[str | int, ...], budget: Budget,
         raise ConditionError(f"operator {op!r} does not fit fact {name!r} (a {spec.value_type}); "
                              f"use {', '.join(allowed)}", (*path, op))
     operand = raw[op]
+    if op in ("in", "contains_any") and isinstance(operand, dict):
+        operand = _named_set(operand, (*path, op))
     if op in ("in", "contains_any") and not isinstance(operand, list):
-        raise ConditionError(f"`{op}` takes a list", (*path, op))
+        raise ConditionError(f"`{op}` takes a list, or one of the engine's sets as "
+                             f"{{set: NAME}} ({', '.join(NAMED_SETS)})", (*path, op))
     if op == "is" and not (isinstance(operand, bool) or operand is None):
         raise ConditionError("`is` takes true, false or null", (*path, op))
+    if op == "not_empty" and not isinstance(operand, bool):
+        raise ConditionError("`not_empty` takes true or false", (*path, op))
     if op in ("at_least", "at_most") and not isinstance(operand, int):
         raise ConditionError(f"`{op}` takes a whole number", (*path, op))
     if isinstance(operand, list):
         budget.spend(len(operand), (*path, op))
         operand = tuple(operand)
     return _leaf(spec, op, operand)
+
+
+def _named_set(raw: dict[Any, Any], path: tuple[str | int, ...]) -> list[str]:
+    """The members of ``{set: NAME}``, sorted so conditions compare and print the same."""
+    name = raw.get("set")
+    if len(raw) != 1 or not isinstance(name, str):
+        raise ConditionError(f"a named set is written {{set: NAME}}, NAME one of "
+                             f"{', '.join(NAMED_SETS)}", path)
+    members = NAMED_SETS.get(name)
+    if members is None:
+        raise ConditionError(f"no set is named {name!r}{did_you_mean(name, NAMED_SETS)}; the "
+                             f"sets are {', '.join(NAMED_SETS)}", (*path, "set"))
+    return sorted(members)
 
 
 def holds(condition: Condition, facts: Facts) -> bool:

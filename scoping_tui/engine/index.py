@@ -15,6 +15,15 @@ STORE_TYPES = frozenset({"vector-store", "knowledge-base", "memory", "data-store
 AGENT_TYPES = frozenset({"agent", "orchestrator"})
 MODEL_TYPES = frozenset({"foundation-model", "genai-app"})
 PEOPLE_FACING = frozenset({"user", "client-app", "api-gateway"})
+NAMED_SETS: dict[str, frozenset[str]] = {
+    "sensitive-data": SENSITIVE,
+    "store-types": STORE_TYPES,
+    "agent-types": AGENT_TYPES,
+    "model-types": MODEL_TYPES,
+    "people-facing-types": PEOPLE_FACING,
+}
+"""The engine's sets, by the names rules use for them (``in: {set: agent-types}``): a rule
+that spelled one out would silently miss a member added here."""
 
 
 def component_path(component: Component) -> Path:
