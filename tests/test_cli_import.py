@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 DATA = ROOT / "tests" / "data" / "interop"
 THREAGILE = DATA / "threagile" / "support-bot.yaml"
 PYTM = DATA / "pytm" / "support-bot.json"
-EXTERNAL = ROOT.parent / "shared" / "external"
+EXTERNAL = ROOT / "tests" / "data" / "external"  # published schemas, see its README
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -27,10 +27,8 @@ from tests.interop_support import (
     with_boundary_threat,
 )
 
-SCHEMA_FILE = ROOT.parent / "shared" / "external" / "otm-schema.json"
+SCHEMA_FILE = ROOT / "tests" / "data" / "external" / "otm-schema.json"
 KEY = "scoping-tui"
-needs_schema = pytest.mark.skipif(not SCHEMA_FILE.exists(), reason="the shared OTM schema is "
-                                  "not beside this checkout (CI and the team's machines have it)")
 sample = sample_fixture(render_otm)
 
 
@@ -96,7 +94,6 @@ def rebuilt_model(document: dict[str, Any]) -> SystemModel:
     return loaded.model
 
 
-@needs_schema
 def test_every_sample_validates_against_the_published_schema(
         sample: tuple[Assessment, dict[str, Any]]) -> None:
     assert schema_errors(sample[1]) == []
@@ -222,8 +219,7 @@ def test_components_outside_any_boundary_get_a_marked_zone_with_a_free_id() -> N
     assert loaded.model is not None, [d.format() for d in loaded.diagnostics]
     assessment = assess(loaded.model, load_catalog(), as_of=AS_OF)
     document = exported(assessment)
-    if SCHEMA_FILE.exists():
-        assert schema_errors(document) == []
+    assert schema_errors(document) == []
     zones = {z["id"]: z for z in document["trustZones"]}
     assert list(zones) == ["unzoned", "inner", "unzoned-3"]
     assert zones["unzoned-3"]["attributes"][KEY] == {"synthetic": True}
@@ -245,8 +241,7 @@ def test_hostile_text_validates_and_comes_back_exactly(name: str,
                                                        assessment: Assessment) -> None:
     text = render_otm(assessment)
     document = json.loads(text)
-    if SCHEMA_FILE.exists():
-        assert schema_errors(document) == []
+    assert schema_errors(document) == []
     # The text is kept, but escaped: the file holds no control character but line breaks,
     # and nothing that reorders what a reader of the file sees.
     for char in text:
@@ -272,8 +267,7 @@ def test_the_report_dispatcher_offers_it() -> None:
 def test_findings_on_a_boundary_stay_with_its_trust_zone(tmp_path: Path) -> None:
     assessment = with_boundary_threat(tmp_path)
     document = exported(assessment)
-    if SCHEMA_FILE.exists():
-        assert schema_errors(document) == []
+    assert schema_errors(document) == []
     zone = next(z for z in document["trustZones"] if z["id"] == "internet")
     assert zone["attributes"][KEY]["threats"] == [{
         "threat": "ORG-EDGE-ZONE", "state": "exposed",

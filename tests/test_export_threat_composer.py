@@ -24,10 +24,7 @@ from tests.interop_support import (
     with_boundary_threat,
 )
 
-SCHEMA_FILE = ROOT.parent / "shared" / "external" / "threat-composer-v1.schema.json"
-needs_schema = pytest.mark.skipif(not SCHEMA_FILE.exists(), reason="the shared Threat Composer "
-                                  "schema is not beside this checkout (CI and the team's "
-                                  "machines have it)")
+SCHEMA_FILE = ROOT / "tests" / "data" / "external" / "threat-composer-v1.schema.json"
 sample = sample_fixture(render_threat_composer)
 
 
@@ -70,7 +67,6 @@ def _metadata(threat: dict[str, Any]) -> dict[str, Any]:
     return {item["key"]: item["value"] for item in threat["metadata"]}
 
 
-@needs_schema
 def test_every_sample_validates_against_the_published_schema(
         sample: tuple[Assessment, dict[str, Any]]) -> None:
     _, document = sample
@@ -242,8 +238,7 @@ _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 def test_hostile_text_is_cleaned_and_clipped_to_the_schemas_limits(
         name: str, assessment: Assessment) -> None:
     document = exported(assessment)
-    if SCHEMA_FILE.exists():
-        assert schema_errors(document) == []
+    assert schema_errors(document) == []
     for text in _strings(document):
         assert "<" not in text and ">" not in text, text[:80]
         for char in text:
@@ -260,7 +255,6 @@ def test_hostile_text_is_cleaned_and_clipped_to_the_schemas_limits(
     assert render_threat_composer(assessment) == render_threat_composer(assessment)
 
 
-@needs_schema
 def test_the_length_check_counts_like_the_browser() -> None:
     """The check above would catch a name that fits in characters but not in UTF-16 units."""
     assert schema_errors({"schema": 1, "applicationInfo": {"name": "🔥" * 100}}) == []
@@ -270,8 +264,7 @@ def test_the_length_check_counts_like_the_browser() -> None:
 def test_a_finding_on_a_boundary_is_a_threat_too(tmp_path: Path) -> None:
     assessment = with_boundary_threat(tmp_path)
     document = exported(assessment)
-    if SCHEMA_FILE.exists():
-        assert schema_errors(document) == []
+    assert schema_errors(document) == []
     threat = next(t for t in document["threats"] if t["tags"][0] == "ORG-EDGE-ZONE")
     zone = assessment.model.boundary("internet")
     assert zone is not None

@@ -2,8 +2,9 @@
 
 Checks that controls are unique and numerous enough, that every threat has controls (one of them
 required before the scaled phase), that every cited framework id is in models/references.yaml,
-that every id in that registry really appears in the team's framework reference, and that the
-files validate against their published schemas.
+that every id in that registry really appears in the team's framework reference (the copy
+committed as tests/data/reference/frameworks.md, see its README), and that the files validate
+against their published schemas.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from jsonschema import Draft7Validator
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 SCHEMAS = ROOT / "schemas"
-FRAMEWORKS_MD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "frameworks.md"
+FRAMEWORKS_MD = ROOT / "tests" / "data" / "reference" / "frameworks.md"
 
-# The threat ids agreed for the first knowledge base. threats.yaml is written in parallel; once it
-# exists its ids are checked too (see _threat_ids).
+# The threat ids agreed for the first knowledge base; the ids threats.yaml defines are checked
+# too (see _threat_ids).
 FIXED_THREATS = (
     "LLM01-DIRECT-INJECTION", "LLM01-INDIRECT-INJECTION", "LLM02-SENSITIVE-DISCLOSURE",
     "LLM02-PROVIDER-RETENTION", "LLM03-MODEL-SUPPLY-CHAIN", "LLM03-UNSAFE-MODEL-ARTIFACT",
@@ -66,23 +67,13 @@ def _controls() -> list[dict[str, Any]]:
     return list(_load("controls.yaml")["controls"])
 
 
-def _threats_file() -> list[dict[str, Any]] | None:
-    if not (MODELS / "threats.yaml").exists():
-        return None
-    return list(_load("threats.yaml").get("threats") or [])
-
-
-def _require_threats() -> list[dict[str, Any]]:
-    threats = _threats_file()
-    if threats is None:
-        pytest.skip("models/threats.yaml does not exist yet (written in parallel); "
-                    "nothing to cross-check")
-    return threats
+def _threats() -> list[dict[str, Any]]:
+    return list(_load("threats.yaml")["threats"])
 
 
 def _threat_ids() -> set[str]:
-    """The fixed threat ids plus whatever threats.yaml defines once it exists."""
-    return set(FIXED_THREATS) | {t["id"] for t in _threats_file() or []}
+    """The fixed threat ids plus whatever threats.yaml defines."""
+    return set(FIXED_THREATS) | {t["id"] for t in _threats()}
 
 
 def _registry() -> dict[str, dict[str, str]]:
@@ -93,8 +84,6 @@ def _registry() -> dict[str, dict[str, str]]:
 
 @cache
 def _reference_text() -> str:
-    if not FRAMEWORKS_MD.exists():
-        pytest.skip(f"framework reference not found at {FRAMEWORKS_MD}")
     return FRAMEWORKS_MD.read_text(encoding="utf-8")
 
 
@@ -196,7 +185,7 @@ def test_every_control_mitigates_known_threats() -> None:
 
 
 def test_mitigated_threats_exist_in_threats_yaml() -> None:
-    defined = {t["id"] for t in _require_threats()}
+    defined = {t["id"] for t in _threats()}
     problems = sorted({t for c in _controls() for t in c["mitigates"] if t not in defined})
     assert problems == [], "controls mitigate threats that threats.yaml does not define"
 
@@ -241,8 +230,6 @@ def test_applies_to_conditions_compile() -> None:
 
 @pytest.mark.parametrize("name", ["controls.yaml", "threats.yaml"])
 def test_cited_ids_are_in_the_registry(name: str) -> None:
-    if not (MODELS / name).exists():
-        pytest.skip(f"models/{name} does not exist yet (written in parallel)")
     registry = _registry()
     entries = (_load(name).get("threats") or []) + (_load(name).get("controls") or [])
     missing = [(entry["id"], framework, ref_id)
@@ -345,8 +332,6 @@ def test_phases_and_scoping_validate(name: str) -> None:
 
 @pytest.mark.parametrize("name", CATALOG_FILES)
 def test_catalog_files_validate(name: str) -> None:
-    if not (MODELS / name).exists():
-        pytest.skip(f"models/{name} does not exist yet")
     validator = Draft7Validator(_schema("catalog.schema.json"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(_load(name))]
     assert errors == []
