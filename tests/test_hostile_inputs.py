@@ -30,7 +30,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +55,7 @@ from scoping_tui.export.view import DiagramView, clean
 from scoping_tui.model.load import DEFAULT_MAX_BYTES
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_model
+from tests.tools_support import required_program
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 CATALOGS = HOSTILE / "catalog"
@@ -649,9 +649,7 @@ def _squash(text: str) -> str:
 
 
 def test_dot_source_goes_through_real_dot_without_a_warning(hostile: Hostile) -> None:
-    dot = shutil.which("dot")
-    if dot is None:
-        pytest.skip("Graphviz is not installed")
+    dot = required_program("dot")
     source = render_dot(hostile.model, hostile.assessment, DiagramView())
     # Identifiers are synthetic: model text only ever appears inside the HTML-like labels...
     statement = re.compile(r"\s*(digraph dfd \{|\}|graph \[|node \[|edge \[|label=<<TABLE |"

@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import hashlib
 import re
-import shutil
 import struct
 import subprocess
 from collections.abc import Callable, Iterator
@@ -19,9 +18,11 @@ import pytest
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import PHASES, Catalog, load_catalog
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.dot import render_dot, render_graph
 from scoping_tui.export.html import SCRIPT, render_html, sanitize_svg
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_model, load_text
+from tests.tools_support import required_program
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -30,10 +31,6 @@ SECTIONS = ("summary", "scope", "diagram", "system", "findings", "controls", "ac
             "frameworks")
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "source", "track", "wbr"})
-CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); "
-    "CI installs it for the browser checks")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,17 +144,8 @@ def _model(path: Path) -> SystemModel:
 
 
 def diagram_svg(model: SystemModel, assessment: Assessment) -> str:
-    """The diagram from the project's Graphviz exporter, or from ``dot`` on a tiny graph."""
-    try:
-        from scoping_tui.export.dot import render_dot, render_graph
-    except ImportError:
-        if shutil.which("dot") is None:
-            pytest.skip("Graphviz `dot` is not installed and scoping_tui.export.dot is absent")
-        tiny = 'digraph g { a [label="a"]; b [label="b" URL="https://example.com/"]; a -> b; }'
-        return subprocess.run(["dot", "-Tsvg"], input=tiny, capture_output=True, text=True,
-                              check=True, timeout=60).stdout
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz `dot` is not installed")
+    """The diagram from the project's Graphviz exporter, laid out by the real ``dot``."""
+    required_program("dot")
     return render_graph(render_dot(model, assessment), "svg").decode("utf-8")
 
 
@@ -607,12 +595,12 @@ class Run:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Callable[..., Run]:
-    assert CHROMIUM is not None
+    chromium = required_program("chromium")
     counter = iter(range(1000))
 
     def run(*args: str) -> Run:
         profile = tmp_path / f"profile-{next(counter)}"
-        done = subprocess.run([CHROMIUM, *BROWSER_FLAGS, f"--user-data-dir={profile}", *args],
+        done = subprocess.run([chromium, *BROWSER_FLAGS, f"--user-data-dir={profile}", *args],
                               capture_output=True, text=True, timeout=180, check=False)
         assert done.returncode == 0, done.stderr[-3000:]
         return Run(done.stdout, done.stderr)
@@ -633,7 +621,6 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-@needs_chromium
 def test_browser_screenshot(rag: Report, browser: Callable[..., Run], tmp_path: Path) -> None:
     url = write(tmp_path, "report.html", rag.html)
     shot = tmp_path / "shot.png"
@@ -644,7 +631,6 @@ def test_browser_screenshot(rag: Report, browser: Callable[..., Run], tmp_path: 
     assert run.problems == []
 
 
-@needs_chromium
 def test_browser_dom_has_the_findings_and_the_script_ran(
         rag: Report, browser: Callable[..., Run], tmp_path: Path) -> None:
     url = write(tmp_path, "report.html", rag.html)
@@ -662,7 +648,6 @@ def test_browser_dom_has_the_findings_and_the_script_ran(
     assert len(dom.by_id("diagram").find_all("svg")) == 1
 
 
-@needs_chromium
 def test_browser_filter_from_fragment(rag: Report, browser: Callable[..., Run],
                                       tmp_path: Path) -> None:
     url = write(tmp_path, "report.html", rag.html)
@@ -680,7 +665,6 @@ def test_browser_filter_from_fragment(rag: Report, browser: Callable[..., Run],
         f"Filtered: showing {len(expected)} of {len(rows)} findings."
 
 
-@needs_chromium
 def test_browser_without_scripts_shows_everything(rag: Report, browser: Callable[..., Run],
                                                  tmp_path: Path) -> None:
     """With scripts off every finding shows and the (then useless) filter controls do not.
@@ -705,7 +689,6 @@ def test_browser_without_scripts_shows_everything(rag: Report, browser: Callable
     assert run.problems == [] and shot.stat().st_size > 50_000
 
 
-@needs_chromium
 def test_browser_hostile_report_runs_nothing(hostile: Report, browser: Callable[..., Run],
                                              tmp_path: Path) -> None:
     url = write(tmp_path, "hostile.html", hostile.html)
@@ -720,7 +703,6 @@ def test_browser_hostile_report_runs_nothing(hostile: Report, browser: Callable[
     assert run.problems == [] and shot.stat().st_size > 50_000
 
 
-@needs_chromium
 def test_browser_check_catches_a_policy_violation(rag: Report, browser: Callable[..., Run],
                                                   tmp_path: Path) -> None:
     """The console check can fail: an inline script without a matching hash is reported."""

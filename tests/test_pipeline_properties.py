@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -48,6 +47,7 @@ from scoping_tui.model.diagnostics import Severity, has_errors
 from scoping_tui.model.schema import enum_values, model_schema, section_types
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.validate import LoadResult, load_text
+from tests.tools_support import required_program
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 6, 1)
@@ -454,12 +454,12 @@ def test_random_valid_models_run_through_the_whole_pipeline(data: dict[str, Any]
     assert second.outputs == first.outputs, "the same model must give byte-identical output"
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 @_settings(40)
 @given(valid_models())
 def test_graphviz_accepts_the_dot_of_random_models(data: dict[str, Any]) -> None:
     """The DOT source is valid for Graphviz whatever the names, and the HTML report embeds the
     sanitised diagram."""
+    required_program("dot")
     outcome = run(dump(data))
     assert outcome.assessment is not None
     svg = render_graph(outcome.outputs["dot"], "svg").decode("utf-8")
