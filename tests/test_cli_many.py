@@ -6,6 +6,8 @@ import json
 import os
 import pty
 import select
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -289,6 +291,81 @@ def test_check_against_a_git_revision_in_a_real_repository(tmp_path: Path) -> No
     bad_ref = run("check", "threat-models/chat.yaml", "--git-ref", "no-such-branch", cwd=repo)
     assert bad_ref.returncode == 2 and "no-such-branch" in bad_ref.stderr
     assert "Traceback" not in bad_ref.stderr
+
+
+# git as the workers find it on PATH: it waits at the test's gate before each file's first git
+# command, so a run can be held half-way for as long as the test wants. Both ends are FIFOs the
+# test holds open; they are opened without waiting, and the gate reads as ended once the test
+# closes it.
+FAKE_GIT = """#!{python}
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # let through by the test, not by Ctrl-C
+if "--is-inside-work-tree" in sys.argv:
+    try:
+        ready = os.open({ready!r}, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(ready, b"started\\n")
+        os.close(ready)
+    except OSError:
+        pass  # the test no longer listens
+    gate = os.open({gate!r}, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(gate, True)
+    os.read(gate, 1)
+os.execv({git!r}, [{git!r}, *sys.argv[1:]])
+"""
+
+# Python starts with Ctrl-C raising KeyboardInterrupt only if SIGINT was not ignored; a test
+# run started in the background ignores it, so the command starts from a clean slate.
+AS_ON_A_TERMINAL = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                    "os.execv(sys.executable, [sys.executable, '-m', 'scoping_tui', "
+                    "*sys.argv[1:]])")
+
+
+def test_ctrl_c_during_a_many_file_check_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "models").mkdir(parents=True)
+    for number in range(12):
+        (repo / "models" / f"m{number:02}.yaml").write_text(generate(5, seed=number),
+                                                          encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "models")
+    real_git = shutil.which("git")
+    assert real_git is not None
+    bin_dir, ready, gate = tmp_path / "bin", tmp_path / "ready", tmp_path / "gate"
+    bin_dir.mkdir()
+    fake = bin_dir / "git"
+    fake.write_text(FAKE_GIT.format(python=sys.executable, ready=str(ready), gate=str(gate),
+                                    git=real_git), encoding="utf-8")
+    fake.chmod(0o755)
+    os.mkfifo(ready)
+    os.mkfifo(gate)
+    ready_fd = os.open(ready, os.O_RDWR | os.O_NONBLOCK)
+    gate_fd = os.open(gate, os.O_RDWR)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "SCOPING_TUI_WORKERS": "2", "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", AS_ON_A_TERMINAL, "check", "models", "--git-ref", "HEAD",
+         "--as-of", AS_OF], cwd=repo, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        heard = b""
+        while heard.count(b"started") < 2:  # both workers are in a file's job
+            readable, _, _ = select.select([ready_fd], [], [], 120)
+            assert readable and proc.poll() is None, ("the run never reached git", heard)
+            heard += os.read(ready_fd, 4096)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole process group
+    finally:
+        os.close(gate_fd)  # the held jobs, and any after them, go on
+        os.close(ready_fd)
+        try:
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err, err
+    assert out == "", "an interrupted check prints no verdicts and no table"
 
 
 def test_diff_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
