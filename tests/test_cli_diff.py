@@ -321,6 +321,7 @@ def test_help_lists_forms_examples_and_exit_codes() -> None:
     cli_diff.register(sub)
     text = sub.choices["diff"].format_help()
     for needle in ("--git-ref REF", "--fail-on {critical,high,medium,low}",
-                   "--format {text,markdown,json}", "scoping-tui diff old.yaml new.yaml",
+                   "--format FORMAT", "text (txt), markdown (md), json",
+                   "scoping-tui diff old.yaml new.yaml",
                    "exit codes:", "FILE@REF"):
         assert needle in text
