@@ -303,26 +303,37 @@ def build_parser() -> argparse.ArgumentParser:
     open_.add_argument("--summary", action="store_true",
                        help="print a summary instead of opening the UI")
     open_.add_argument("--ui", action="store_true", help=argparse.SUPPRESS)
+    # Set by `serve` (whoever drives the browser page types the paths): see scoping_tui.confine.
+    open_.add_argument("--confine-to", metavar="DIR", default=None, help=argparse.SUPPRESS)
     open_.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="the date acceptances are judged against (default: today)")
     _add_max_size(open_)
 
     serve = sub.add_parser(
         "serve", formatter_class=_formatter,
-        help="serve the terminal UI to a web browser (no authentication: localhost only)",
+        help="serve the terminal UI to a web browser, at an address with a secret token",
         description="Serve the same UI in a web browser with textual-serve. Every browser "
         "connection starts its own copy of the UI on this machine, with the rights of the user "
-        "running this command. There is NO authentication: anyone who can reach the address "
-        "can read and edit the model. It binds to 127.0.0.1 unless --host says otherwise, and "
-        "warns when it does.",
+        "running this command. Open the address it prints: its token is new each run, and "
+        "nothing answers without it. Requests must name this server in their Host header (an "
+        "IP address, localhost or --host: no DNS rebinding), and the WebSocket must come from "
+        "this server's own page (Origin), so other web pages in the same browser cannot drive "
+        "the UI. While served, the UI reads and writes files only inside the model's folder: "
+        "no absolute, ~ or .. paths, nor links leading out (--allow-any-path lifts this). It "
+        "binds to 127.0.0.1 unless --host says otherwise, and warns when it does: the token "
+        "then crosses the network in plain HTTP.",
         epilog="examples:\n  scoping-tui serve threat-model.yaml\n"
-        "  scoping-tui serve threat-model.yaml --port 8765\n",
+        "  scoping-tui serve threat-model.yaml --port 8765\n"
+        "  scoping-tui serve threat-model.yaml --allow-any-path   # export outside its folder\n",
     )
     serve.add_argument("file", metavar="FILE", help="the model file to open")
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to bind (default 127.0.0.1; anything else exposes the "
-                       "unauthenticated UI to the network)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+                       help="address to bind (default 127.0.0.1; anything else offers the UI "
+                       "to the network over plain HTTP, token included)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    serve.add_argument("--allow-any-path", action="store_true",
+                       help="let the served UI save and export anywhere the user can write, "
+                       "not only inside the model's folder")
     return parser
 
 
@@ -686,21 +697,35 @@ def _template_title(path: Path) -> str:
     return ""
 
 
+def _port(text: str) -> int:
+    port = int(text) if text.isascii() and text.isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return port
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
-
-    from textual_serve.server import Server
 
     path = Path(args.file)
     if not path.is_file():
         sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found\n")
         return EXIT_USAGE
+    from scoping_tui.serve import GuardedServer, ui_command
+
     if args.host not in LOOPBACK:
-        sys.stderr.write(f"warning: serving on {args.host}: the UI has no authentication, so "
-                         "anyone who can reach this address can read and edit the model\n")
-    command = shlex.join([sys.executable, "-m", "scoping_tui", "open", "--ui",
-                          str(path.resolve())])
-    Server(command, host=args.host, port=args.port, title="scoping-tui").serve()
+        sys.stderr.write(f"warning: serving on {_line(args.host)} over plain HTTP: anyone who "
+                         "can watch the network can read the token in the address, then read "
+                         "and edit the model\n")
+    model = path.resolve()
+    server = GuardedServer(shlex.join(ui_command(model, confine=not args.allow_any_path)),
+                           host=args.host, port=args.port, model=_line(str(model)))
+    try:
+        server.serve()
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        sys.stderr.write(f"cannot listen on {_line(args.host)} port {args.port}: "
+                         f"{exc.strerror or exc}\n")
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -708,14 +733,14 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _run_ui(path: Path | None, as_of: dt.date | None) -> int:
+def _run_ui(path: Path | None, as_of: dt.date | None, confine_to: Path | None = None) -> int:
     """Run the terminal UI (imported only here: the CLI works without Textual loaded)."""
     from scoping_tui.tui.app import make_app
 
     catalog = _catalog([])
     if catalog is None:
         return EXIT_USAGE
-    make_app(path, catalog=catalog, as_of=as_of).run()
+    make_app(path, catalog=catalog, as_of=as_of, confine_to=confine_to).run()
     return EXIT_OK
 
 
@@ -728,7 +753,12 @@ def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
             sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found (create one with "
                              f"`scoping-tui new {_line(args.file)}`)\n")
             return EXIT_USAGE
-        return _run_ui(path, args.as_of)
+        confine_to = Path(args.confine_to).resolve() if args.confine_to else None
+        if confine_to is not None and not path.resolve().is_relative_to(confine_to):
+            sys.stderr.write(f"{_line(args.file)}:1:1: error: not inside "
+                             f"{_line(str(confine_to))}\n")
+            return EXIT_USAGE
+        return _run_ui(path, args.as_of, confine_to)
     catalog = _catalog([])
     if catalog is None:
         return EXIT_USAGE

@@ -3,6 +3,8 @@
 Writing happens in a thread worker (Graphviz can take a moment); files are written atomically,
 never over the model file, and an existing file is replaced only after asking. Without
 Graphviz an image export writes the DOT source next to it instead and says how to render it.
+When the app is confined to the model's folder (served to a browser), a path leading out of it
+is refused with the reason (see ``scoping_tui.confine``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from scoping_tui.confine import OutsideFolder, inside, typed_path
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.export.dot import GraphvizError, render_dot, render_graph
 from scoping_tui.export.reports import render_report
@@ -81,10 +84,16 @@ def is_model_file(target: Path, model_path: Path) -> bool:
 
 
 def write_export(fmt: str, target: Path, analysis: Analysis, model_path: Path,
-                 view: DiagramView, catalog: Catalog | None) -> Written:
-    """Render ``fmt`` and write it to ``target`` (overwriting: the caller has asked)."""
+                 view: DiagramView, catalog: Catalog | None,
+                 confine_to: Path | None = None) -> Written:
+    """Render ``fmt`` and write it to ``target`` (overwriting: the caller has asked); with
+    ``confine_to``, only inside that folder."""
     if is_model_file(target, model_path):
         raise ExportError(f"{target} is the model file; refusing to write over it")
+    # Checked again here, just before writing: the DOT fallback's name is derived, and a link
+    # may have appeared since the path was typed.
+    if confine_to is not None and not inside(target, confine_to):
+        raise ExportError(f"{target} is outside the model's folder ({confine_to}); not written")
     model = analysis.model
     assessment = analysis.assessment
     if fmt in REPORT_FORMATS:
@@ -111,7 +120,8 @@ def write_export(fmt: str, target: Path, analysis: Analysis, model_path: Path,
         image = render_graph(source, fmt)
     except GraphvizError as exc:  # missing, failed or too slow: the DOT source still helps
         dot_path = target.with_suffix(".dot")
-        if is_model_file(dot_path, model_path):
+        if is_model_file(dot_path, model_path) or (confine_to is not None
+                                                   and not inside(dot_path, confine_to)):
             raise ExportError(f"{exc}") from exc
         try:
             atomic_write_text(dot_path, source, overwrite=False)
@@ -134,6 +144,9 @@ def _report(fmt: str, analysis: Analysis, catalog: Catalog | None) -> str:
 class ExportDialog(ModalScreen[Path | None]):
     """Dismisses with the path written, or None when cancelled."""
 
+    AUTO_FOCUS = "#export-path"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
     ExportDialog > Vertical {
@@ -169,8 +182,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Select([(label, fmt) for fmt, label in FORMATS.items()], value=self.initial,
                          allow_blank=False, id="export-format", compact=True)
             yield Label("File (Enter writes it)", classes="field")
-            yield Input(str(default_path(self.workspace.path, self.initial)), id="export-path",
-                        compact=True)
+            yield Input(self._default_text(self.initial), id="export-path", compact=True)
             yield Label("Diagram view", classes="field")
             yield Select(view_choices(model), value="system", allow_blank=False,
                          id="export-view", compact=True)
@@ -183,7 +195,17 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self._diagram_options()
-        self.query_one("#export-path", Input).focus()
+
+    @property
+    def confine_to(self) -> Path | None:
+        """The folder exports must stay in (the app's setting; None: anywhere)."""
+        folder: Path | None = getattr(self.app, "confine_to", None)
+        return folder
+
+    def _default_text(self, fmt: str) -> str:
+        path = default_path(self.workspace.path, fmt)
+        # Confined, only relative names are accepted: offer the one that is next to the model.
+        return path.name if self.confine_to is not None else str(path)
 
     @property
     def fmt(self) -> str:
@@ -204,13 +226,11 @@ class ExportDialog(ModalScreen[Path | None]):
         self._diagram_options()
 
     def _target(self) -> Path | None:
+        """The typed path (None when empty); OutsideFolder when confinement forbids it."""
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
             return None
-        target = Path(text).expanduser()
-        if not target.is_absolute():
-            target = self.workspace.path.parent / target
-        return target
+        return typed_path(text, self.workspace.path.parent, self.confine_to)
 
     def _error(self, text: str) -> None:
         self.query_one("#export-error", Static).update(text)
@@ -224,7 +244,12 @@ class ExportDialog(ModalScreen[Path | None]):
     def action_export(self) -> None:
         if self.busy:
             return
-        target = self._target()
+        try:
+            target = self._target()
+        except OutsideFolder as exc:
+            self._error(f"Not written: {exc}")
+            self.app.notify(str(exc), title="Not exported", severity="error")
+            return
         if target is None:
             self._error("Give a file name.")
             return
@@ -255,14 +280,15 @@ class ExportDialog(ModalScreen[Path | None]):
         self.busy = True
         self._error("")
         self.query_one("#export-write", Button).disabled = True
-        self._write(self.fmt, target, view)
+        self._write(self.fmt, target, view, self.confine_to)
 
     @work(thread=True, exclusive=True, group="export")
-    def _write(self, fmt: str, target: Path, view: DiagramView) -> None:
+    def _write(self, fmt: str, target: Path, view: DiagramView,
+               confine_to: Path | None) -> None:
         try:
             written: Written | str = write_export(fmt, target, self.analysis,
                                                   self.workspace.path, view,
-                                                  self.workspace.catalog)
+                                                  self.workspace.catalog, confine_to)
         except ExportError as exc:
             written = str(exc)
         except OSError as exc:

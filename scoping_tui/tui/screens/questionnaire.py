@@ -29,14 +29,15 @@ from textual.widgets import (
     Static,
 )
 
+from scoping_tui.confine import OutsideFolder, typed_path
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.model.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
 
 
-def resolve(text: str, base: Path | None = None) -> Path:
-    """A typed path: ``~`` expanded, relative to ``base`` (default: the working folder)."""
-    path = Path(text.strip()).expanduser()
-    return path if path.is_absolute() else (base or Path.cwd()) / path
+def resolve(text: str, base: Path | None = None, confine_to: Path | None = None) -> Path:
+    """A typed path: ``~`` expanded, relative to ``base`` (default: the working folder); with
+    ``confine_to``, relative to that folder and inside it (else OutsideFolder)."""
+    return typed_path(text, base or Path.cwd(), confine_to)
 
 
 def yaml_name(path: Path) -> Path:
@@ -210,7 +211,11 @@ class QuestionnaireScreen(Screen[Path | None]):
         if not name.strip():
             self._error("Give the new file a name.")
             return
-        target = yaml_name(resolve(name, self.folder))
+        try:
+            target = yaml_name(resolve(name, self.folder, getattr(self.app, "confine_to", None)))
+        except OutsideFolder as exc:
+            self._error(f"Not created: {exc}")
+            return
         try:
             create_file(target, build_model(answers))
         except FileExistsError:

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from scoping_tui.confine import OutsideFolder, inside
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.locations import model_schema_path, samples_dir
 from scoping_tui.tui.recent import load_recent, remember
@@ -59,6 +60,10 @@ def template_text(path: Path) -> str:
 def open_model(app: ScopingApp, path: Path) -> str | None:
     """Open ``path`` in the app (its main screen replaces the start screens); an error text
     when it cannot be opened."""
+    if app.confine_to is not None and not inside(path, app.confine_to):
+        # A recent file, or a link: served, the page may read only the model's folder.
+        return (f"{path} is outside the model's folder ({app.confine_to}); while served, "
+                "only files inside it are opened")
     if not path.is_file():
         return f"{path}: no such file" if not path.exists() else f"{path} is not a file"
     catalog = app.catalog
@@ -171,7 +176,10 @@ class StartScreen(Screen[None]):
         if not text.strip():
             self.error("Type the path of a model file.")
             return
-        self.open(resolve(text))
+        try:
+            self.open(resolve(text, confine_to=self.scoping_app.confine_to))
+        except OutsideFolder as exc:
+            self.error(f"Not opened: {exc}")
 
     # -- recent ------------------------------------------------------------------------------
 
@@ -218,7 +226,11 @@ class StartScreen(Screen[None]):
         if not name.strip():
             self.error("Give the new file a name.")
             return
-        target = yaml_name(resolve(name))
+        try:
+            target = yaml_name(resolve(name, confine_to=self.scoping_app.confine_to))
+        except OutsideFolder as exc:
+            self.error(f"Not created: {exc}")
+            return
         try:
             create_file(target, template_text(template))
         except FileExistsError:
