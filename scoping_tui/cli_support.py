@@ -20,6 +20,7 @@ from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.suggest import closest
+from scoping_tui.model.text import printable as safe_text
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_model
 
@@ -111,14 +112,12 @@ plural = words.plural
 
 def printable(text: str) -> str:
     """Keep terminal control characters from the model out of the terminal (lines kept)."""
-    return "\n".join(line(part) for part in text.split("\n"))
+    return safe_text(text, keep_newlines=True)
 
 
 def line(text: str) -> str:
     """One printable line: file names and diagnostics cannot start a new line or send escapes."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+    return safe_text(text)
 
 
 def emit(text: str, output: str | None, model_file: str, out: TextIO) -> int:

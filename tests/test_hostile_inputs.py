@@ -53,6 +53,7 @@ from scoping_tui.export.reports import render_report
 from scoping_tui.export.sarif import render_sarif
 from scoping_tui.export.view import DiagramView, clean
 from scoping_tui.model.load import DEFAULT_MAX_BYTES
+from scoping_tui.model.text import printable
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_model
 from tests.tools_support import required_program
@@ -882,7 +883,8 @@ def test_csv_neutralises_formulas_and_round_trips(hostile: Hostile) -> None:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
         record = dict(zip(COLUMNS, row, strict=True))
         if record["target_kind"] == "component":
-            name = names[record["target"]]
+            # Control characters come out as visible escapes, line breaks as they are.
+            name = printable(names[record["target"]], keep_newlines=True)
             expected = "'" + name if name.startswith(("=", "+", "-", "@", "\t", "\r")) else name
             assert record["target_name"] == expected
 

@@ -1,4 +1,5 @@
-"""Findings as CSV for spreadsheets, safe against formula injection."""
+"""Findings as CSV for spreadsheets, safe against formula injection and, printed to a terminal,
+against the model's escape sequences."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 
 from scoping_tui.engine.assessment import Assessment
+from scoping_tui.model.text import printable
 
 COLUMNS = ("id", "severity", "status", "threat", "title", "target", "target_name",
            "target_kind", "line", "also", "reasons", "missing_controls", "references")
@@ -14,7 +16,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = str(value)
+    # Line breaks and tabs are cell content a spreadsheet keeps; any other control character
+    # from the model (ESC, BEL, C1) would reach the terminal of whoever prints the CSV.
+    text = printable(str(value), keep_newlines=True)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

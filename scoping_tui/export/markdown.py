@@ -17,6 +17,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _BLOCK_START = re.compile(r"[-+=]|\d{1,9}(?=[.)])")
 # Explicit embeddings, overrides and isolates: text after an unclosed U+202E shows reversed.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What the engine quotes as code in its reasons: ids, never spanning a backtick.
+_CODE = re.compile(r"`([^`]+)`")
 
 
 def _one_line(text: object) -> str:
@@ -30,9 +32,36 @@ def md_cell(text: str) -> str:
     swallows the rest of the report, nor ``-``, ``+`` or ``1.`` a list; and ``&amp;`` stays
     those five characters instead of becoming an entity.
     """
-    out = _one_line(text)
+    return _finish(_escaped(_one_line(text)))
+
+
+def md_reason(text: str, *, in_table: bool = False) -> str:
+    """An engine's reason, which quotes ids in backticks (agent `ops-agent`), as Markdown:
+    each quoted id becomes a real code span, the rest is escaped as ``md_cell`` escapes it.
+
+    Escaped as a whole, the backticks came out as ``\\```, which renderers show as a stray
+    backtick on each side of a plain word. Inside a table a code span's ``|`` is written ``\\|``
+    (GFM splits the cells before it reads code spans); anywhere else it stays as it is.
+    """
+    clean = _one_line(text)
+    parts: list[str] = []
+    last = 0
+    for found in _CODE.finditer(clean):
+        parts += [_escaped(clean[last:found.start()]),
+                  _code_span(found.group(1), in_table=in_table)]
+        last = found.end()
+    parts.append(_escaped(clean[last:]))
+    return _finish("".join(parts))
+
+
+def _escaped(text: str) -> str:
     for char in "\\`*_[]<>|#~&":
-        out = out.replace(char, "\\" + char)
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _finish(out: str) -> str:
+    """Escape what would open a block at the start of a line, and isolate bidi controls."""
     found = _BLOCK_START.match(out)
     if found:
         end = found.end()
@@ -62,7 +91,12 @@ def _isolated(text: str) -> str:
 
 def md_code(text: str) -> str:
     """Inline code that no backtick in ``text`` can close early."""
-    clean = _one_line(text)
+    return _code_span(_one_line(text), in_table=False)
+
+
+def _code_span(clean: str, *, in_table: bool) -> str:
+    if in_table:
+        clean = clean.replace("|", "\\|")
     longest = 0
     run = 0
     for char in clean:
@@ -96,7 +130,7 @@ def render_markdown(assessment: Assessment) -> str:
             f" — the model declares {scope.declared}"
         out.append(f"**{label} scope {scope.value} ({scope.name})**{declared}")
         out.append("")
-        out += [f"- {md_cell(r.text)}" for r in scope.reasons]
+        out += [f"- {md_reason(r.text)}" for r in scope.reasons]
         out.append("")
     out += ["## Data-flow diagram", "", "```mermaid",
             render_mermaid(model, assessment, DiagramView()).rstrip("\n"), "```", ""]
@@ -110,7 +144,7 @@ def render_markdown(assessment: Assessment) -> str:
             f"| {finding.severity} | {md_cell(finding.threat.id)}: "
             f"{md_cell(finding.threat.title)} | {md_cell(finding.target)}{also} "
             f"(line {finding.line}) | {status.status} | "
-            f"{'; '.join(md_cell(r) for r in finding.rationale)} |")
+            f"{'; '.join(md_reason(r, in_table=True) for r in finding.rationale)} |")
     out.append("")
     out += ["## Controls by phase", ""]
     for phase in PHASES:
