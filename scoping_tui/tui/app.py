@@ -8,23 +8,28 @@ the screen. Typing therefore never waits for the engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from scoping_tui.engine.catalog import Catalog, load_catalog
+from scoping_tui.model.text import printable
 from scoping_tui.recovery import Recovery
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.recent import remember
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.screens.start import StartScreen
-from scoping_tui.tui.widgets.element_editor import ElementEditor
+from scoping_tui.tui.text import TerminalSafe, shown
+from scoping_tui.tui.widgets.element_editor import TYPING_PAUSE, ElementEditor
 from scoping_tui.workspace import Analysis, ConflictError, EditError, Workspace
 
 DEBOUNCE_SECONDS = 0.3
@@ -45,24 +50,42 @@ class ScopingApp(App[None]):
         Binding("ctrl+q", "request_quit", "Quit", id="quit", priority=True,
                 tooltip="Quit (asks when there are unsaved changes)"),
     ]
+    TERMINAL_SAFE = TerminalSafe()
+    """One instance for the life of the process: Textual caches filtered lines per filter."""
 
     def __init__(self, workspace: Workspace | None = None, catalog: Catalog | None = None,
-                 as_of: dt.date | None = None) -> None:
+                 as_of: dt.date | None = None, confine_to: Path | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self.catalog = catalog
         self.as_of = as_of
+        self.confine_to = confine_to
+        """Files the user names are read and written only inside this folder (served to a
+        browser, whoever drives the page types the paths); None: anywhere."""
         self.analysis: Analysis | None = None
         self.debounce_seconds = DEBOUNCE_SECONDS
         """Quiet time after an edit before re-analysing (tests set 0)."""
+        self.typing_pause = TYPING_PAUSE
+        """Quiet time after a key in a form field before its text goes into the model."""
         self._debounce: Timer | None = None
-        self._save_pending = False
 
     def on_mount(self) -> None:
         if self.workspace is not None:
             self.open_workspace(self.workspace)
         else:
             self.push_screen(StartScreen())
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Every line any widget renders goes through here on its way to the terminal: the last
+        # guard against a control character from a model, a file name or a catalog.
+        return [*super().get_line_filters(), self.TERMINAL_SAFE]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications quote model values and file names: shown as text, never as markup
+        (``markup`` is ignored), their control characters as visible escapes."""
+        super().notify(printable(message, keep_newlines=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Saving and undo mean nothing on the start screen: keep them out of its footer.
@@ -78,7 +101,7 @@ class ScopingApp(App[None]):
         recovery = workspace.recovery()
         if recovery is not None:
             self.push_screen(
-                ConfirmDialog(f"Unsaved edits to {workspace.display_name} from an earlier "
+                ConfirmDialog(f"Unsaved edits to {shown(workspace.display_name)} from an earlier "
                               f"session (last kept {recovery.saved_at}) were found. Restore "
                               "them? They stay unsaved until you save.",
                               yes="Restore", no="Discard"),
@@ -143,18 +166,46 @@ class ScopingApp(App[None]):
 
     @on(EditRequested)
     def _edit_requested(self, message: EditRequested) -> None:
-        if self.workspace is None:
-            return
+        self._apply(message)
+
+    def _apply(self, message: EditRequested) -> None:
+        if self.workspace is None or message.applied:
+            return  # already applied by flush_pending_input, on its way up
+        message.applied = True
         try:
             self.workspace.apply(message.edit)
         except EditError as exc:
             self.notify(str(exc), title="Not changed", severity="error")
             return
         self.schedule_analysis()
-        if self._save_pending:
-            self._flush_save()
         if message.select is not None:
             self.post_message_to_screen(ElementSelected(*message.select))
+
+    def flush_pending_input(self) -> None:
+        """Put text typed in the form, and not yet in the model, into it now: what is saved,
+        exported or checked for unsaved changes is what the screen shows. Synchronous, so the
+        caller can rely on the model at once."""
+        screen = self.main_screen
+        if screen is None or self.workspace is None:
+            return
+        for message in screen.query_one(ElementEditor).take_pending():
+            self._apply(message)
+
+    def analysis_now(self) -> Analysis | None:
+        """The analysis of the model as it is at this moment: typed text applied, and analysed
+        here and now when the last analysis is older (an export holds what the screen shows,
+        never the state before the last keystrokes)."""
+        self.flush_pending_input()
+        if self.workspace is None:
+            return None
+        if not self.analysis_current:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self.analysis = self.workspace.analyse(self.workspace.text)
+            screen = self.main_screen
+            if screen is not None:
+                screen.show(self.analysis)
+        return self.analysis
 
     def post_message_to_screen(self, message: Message) -> None:
         screen = self.main_screen
@@ -178,18 +229,8 @@ class ScopingApp(App[None]):
     def action_save(self) -> None:
         if self.workspace is None:
             return
-        screen = self.main_screen
-        if screen is not None and screen.query_one(ElementEditor).commit_pending():
-            # Text typed but not yet entered arrives as an edit message: save once applied.
-            self._save_pending = True
-            self.call_after_refresh(self._flush_save)
-            return
+        self.flush_pending_input()
         self._save_checked()
-
-    def _flush_save(self) -> None:
-        if self._save_pending:
-            self._save_pending = False
-            self._save_checked()
 
     def _save_checked(self) -> None:
         assert self.workspace is not None
@@ -197,7 +238,7 @@ class ScopingApp(App[None]):
             self._save(force=False)
         except ConflictError:
             self.push_screen(
-                ConfirmDialog(f"{self.workspace.display_name} changed on disk since it was "
+                ConfirmDialog(f"{shown(self.workspace.display_name)} changed on disk since it was "
                               "opened. Overwrite it with your version?", yes="Overwrite",
                               no="Keep theirs"),
                 self._overwrite_answer)
@@ -220,6 +261,7 @@ class ScopingApp(App[None]):
             screen.show(self.analysis)
 
     def action_request_quit(self) -> None:
+        self.flush_pending_input()
         if self.workspace is not None and self.workspace.dirty:
             self.push_screen(ConfirmDialog("There are unsaved changes. Quit without saving?",
                                            yes="Quit without saving", no="Stay"),
@@ -236,8 +278,9 @@ class ScopingApp(App[None]):
 
 
 def make_app(path: Path | None = None, *, catalog: Catalog | None = None,
-             as_of: dt.date | None = None) -> ScopingApp:
-    """The app for a model file (or the start screen without one)."""
+             as_of: dt.date | None = None, confine_to: Path | None = None) -> ScopingApp:
+    """The app for a model file (or the start screen without one); with ``confine_to``, the
+    files it is told to write stay inside that folder."""
     catalog = catalog or load_catalog()
     workspace = Workspace.open(path, catalog, as_of) if path is not None else None
-    return ScopingApp(workspace, catalog, as_of)
+    return ScopingApp(workspace, catalog, as_of, confine_to)

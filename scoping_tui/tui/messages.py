@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -18,6 +18,9 @@ class EditRequested(Message):
     description: str
     select: tuple[str, str] | None = None
     """After the edit, select this element (kind, id) in the tree, e.g. a new flow."""
+    applied: bool = field(default=False, init=False)
+    """Set by the app once applied: a save can apply an edit still bubbling up, and the edit
+    must not be applied again when it arrives."""
 
 
 @dataclass
@@ -26,6 +29,15 @@ class ElementSelected(Message):
 
     kind: str
     """component, flow, boundary, control, accepted_risk or system."""
+    element_id: str
+
+
+@dataclass
+class ElementHighlighted(Message):
+    """The tree's cursor rests on an element: show it in the element pane, leaving the
+    keyboard and the tab where they are."""
+
+    kind: str
     element_id: str
 
 

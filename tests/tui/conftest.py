@@ -30,6 +30,9 @@ def sample_copy(tmp_path: Path):  # type: ignore[no-untyped-def]
 def app_for(path: Path | None) -> ScopingApp:
     app = make_app(path, catalog=load_catalog(), as_of=AS_OF)
     app.debounce_seconds = 0.0
+    # Typed text goes into the model on Enter, on leaving the field, or when a test lets the
+    # typing pause run out: never because a loaded machine was slow between two keys.
+    app.typing_pause = 3600.0
     return app
 
 

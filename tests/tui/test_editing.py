@@ -14,12 +14,14 @@ from textual.widgets import Input, Label, Select, SelectionList
 
 from scoping_tui.tui.app import ScopingApp
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
+from scoping_tui.tui.dialogs.export_dialog import ExportDialog
 from scoping_tui.tui.dialogs.new_element import NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.widgets.element_editor import ElementEditor
 from scoping_tui.tui.widgets.model_tree import ModelTree
-from tests.tui.conftest import app_for, settle
+from scoping_tui.tui.widgets.status_bar import StatusBar
+from tests.tui.conftest import app_for, settle, until
 
 EXCESSIVE_AGENCY = "LLM06-EXCESSIVE-AGENCY@ops-agent"
 
@@ -189,6 +191,82 @@ class TestElementForm:
             await pilot.press("enter")
             await settle(app, pilot)
             assert model_data(app)["components"][3]["name"] == "SRE agent"
+
+    async def test_typed_text_reaches_the_model_when_typing_pauses_without_enter(
+            self, sample_copy) -> None:  # type: ignore[no-untyped-def]
+        app = app_for(sample_copy("ops-agent"))
+        app.typing_pause = 0.05
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_ops_agent(app, pilot)
+            owner = editor(app).field_widget(("owner",))
+            assert isinstance(owner, Input)
+            owner.focus()
+            await pilot.pause()
+            owner.value = ""
+            await pilot.press(*"Platform team ")
+            await until(pilot, lambda: model_data(app)["components"][3].get("owner")
+                        == "Platform team", "the typed owner in the model")
+            await settle(app, pilot)
+            assert "● unsaved" in str(app.screen.query_one(StatusBar).render())
+            # The field keeps what was typed, trailing space and cursor included, and focus.
+            assert owner.value == "Platform team " and app.screen.focused is owner
+            await pilot.press(*"A")
+            await until(pilot, lambda: model_data(app)["components"][3].get("owner")
+                        == "Platform team A", "the next keys in the model")
+
+    async def test_saving_at_once_after_typing_writes_the_typed_text(
+            self, sample_copy) -> None:  # type: ignore[no-untyped-def]
+        path = sample_copy("ops-agent")
+        app = app_for(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_ops_agent(app, pilot)
+            owner = editor(app).field_widget(("owner",))
+            assert isinstance(owner, Input)
+            owner.focus()
+            await pilot.pause()
+            await pilot.press(*"Platform team", "ctrl+s")
+            await pilot.pause()
+            assert "owner: Platform team" in path.read_text(encoding="utf-8")
+            assert not app.workspace.dirty  # type: ignore[union-attr]
+
+    async def test_quitting_right_after_typing_asks_about_the_typed_text(
+            self, sample_copy) -> None:  # type: ignore[no-untyped-def]
+        app = app_for(sample_copy("ops-agent"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_ops_agent(app, pilot)
+            owner = editor(app).field_widget(("owner",))
+            assert isinstance(owner, Input)
+            owner.focus()
+            await pilot.pause()
+            await pilot.press(*"Platform team", "ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+
+    async def test_an_export_right_after_typing_holds_the_typed_text(
+            self, sample_copy) -> None:  # type: ignore[no-untyped-def]
+        path = sample_copy("ops-agent")
+        app = app_for(path)
+        app.debounce_seconds = 3600.0  # the analysis of the edit has not run yet either
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            await press_to(pilot, app, ("component", "ops-agent"))
+            await pilot.press("enter")
+            await pilot.pause()
+            name = editor(app).field_widget(("name",))
+            assert isinstance(name, Input)
+            name.focus()
+            await pilot.pause()
+            name.value = ""
+            await pilot.press(*"Incident agent", "f7")
+            await pilot.pause()
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+            path_field = app.screen.query_one("#export-path", Input)
+            path_field.value = "review.md"
+            await pilot.press("enter")
+            target = path.parent / "review.md"
+            await until(pilot, target.exists, "the exported report")
+            assert "Incident agent" in target.read_text(encoding="utf-8")
 
     async def test_leaving_a_field_commits_it_and_an_unchanged_one_edits_nothing(
             self, sample_copy) -> None:  # type: ignore[no-untyped-def]

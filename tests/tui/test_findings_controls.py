@@ -176,6 +176,31 @@ async def test_enter_shows_the_finding_with_its_reasons_and_g_goes_to_it(sample_
         assert (selected[-1].kind, selected[-1].element_id) == ("component", "support-assistant")
 
 
+async def test_a_corrected_expiry_sends_the_form_on_enter_with_every_value(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy(SAMPLE))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3", "slash", *"direct", "enter", "enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AcceptRiskDialog), "the dialog")
+        dialog = app.screen
+        for text in ("Ann Lee", "Q1 fix", "2027-02-30"):  # a date that does not exist
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.pause()
+        assert "not a real calendar date" in str(dialog.query_one("#errors", Static).render())
+        assert app.focused is dialog.query_one("#expires")
+        await clear_input(pilot)
+        await type_text(pilot, "2027-02-28")
+        await pilot.press("enter")  # sends the form: no walk on to the optional Ticket
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        text = app.workspace.text
+        assert f"- finding: {LLM01}\n    owner: Ann Lee" in text
+        assert "reason: Q1 fix" in text and "2027-02-28" in text
+
+
 async def test_accept_a_risk_from_the_detail(sample_copy) -> None:  # type: ignore[no-untyped-def]
     path = sample_copy(SAMPLE)
     app = app_for(path)
@@ -212,7 +237,7 @@ async def test_accept_a_risk_from_the_detail(sample_copy) -> None:  # type: igno
 
         await clear_input(pilot)
         await type_text(pilot, "2027-06-30")
-        await pilot.press("enter")
+        await pilot.press("tab")  # Enter would now send the form, the optional ticket empty
         await type_text(pilot, "RISK-7")
         await pilot.click("#accept")  # the same as enter on the last field
         await settle(app, pilot)
@@ -247,7 +272,8 @@ async def test_controls_pick_phase_and_implement_a_missing_control(sample_copy) 
         readiness = panel.query_one("#controls-readiness", Static)
         assert panel.phase == "production"
         assert str(readiness.render()) == "1 of 58 in place (1%)"
-        assert "Blocking scaled" in str(panel.query_one("#controls-blockers", Static).render())
+        blockers = str(panel.query_one("#controls-blockers", Static).render())
+        assert "Blocking the move to scaled" in blockers
 
         # The phase Select, by keyboard: shift+tab from the table, open, pick prototype.
         await pilot.press("shift+tab", "enter")
@@ -256,7 +282,7 @@ async def test_controls_pick_phase_and_implement_a_missing_control(sample_copy) 
         await pilot.press("up", "enter")
         await until(pilot, lambda: panel.phase == "prototype", "the prototype phase")
         assert str(readiness.render()) == "1 of 26 in place (3%)"
-        assert "Blocking production: 57 controls" in str(
+        assert "Blocking the move to production: 57 controls" in str(
             panel.query_one("#controls-blockers", Static).render())
         assert len(row_ids(panel.table)) == 26
 

@@ -71,6 +71,9 @@ class AcceptRiskDialog(ModalScreen[Acceptance | None]):
     the dialog, and the field in error keeps the focus.
     """
 
+    AUTO_FOCUS = "#owner"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     AcceptRiskDialog { align: center middle; }
     AcceptRiskDialog > VerticalScroll {
@@ -95,6 +98,9 @@ class AcceptRiskDialog(ModalScreen[Acceptance | None]):
         self.finding_id = finding_id
         self.finding_title = title
         self.today = today
+        self._tried = False
+        """An error has been shown (a field refused on Enter, or the form on Accept): from
+        then on Enter on a field sends the form once every field is valid."""
         self.existing = existing
 
     def compose(self) -> ComposeResult:
@@ -128,23 +134,23 @@ class AcceptRiskDialog(ModalScreen[Acceptance | None]):
         field.border_title = title
         return field
 
-    def on_mount(self) -> None:
-        self.query_one("#owner", Input).focus()
-
     @on(Input.Submitted)
     def _next_or_accept(self, event: Input.Submitted) -> None:
         """Enter checks the field, then moves on; on the last field it accepts."""
         result = event.validation_result
         if result is not None and not result.is_valid:
+            self._tried = True
             self._show_errors(result.failure_descriptions)
             return
         self._show_errors([])
         fields = list(self.query(Input))
         index = fields.index(event.input)
-        if index + 1 < len(fields):
-            fields[index + 1].focus()
-        else:
+        if self._tried or index + 1 == len(fields):
+            # Once the form has been sent back with an error, Enter on the corrected field
+            # sends it again (the other values are kept), instead of walking on to the next.
             self._accept()
+        else:
+            fields[index + 1].focus()
 
     @on(Button.Pressed, "#accept")
     def _accept_pressed(self) -> None:
@@ -160,6 +166,7 @@ class AcceptRiskDialog(ModalScreen[Acceptance | None]):
         errors.set_class(not problems, "-empty")
 
     def _accept(self) -> None:
+        self._tried = True
         problems: list[str] = []
         first_bad: Input | None = None
         for field in self.query(Input):

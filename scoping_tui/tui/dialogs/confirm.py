@@ -12,6 +12,9 @@ from textual.widgets import Button, Label
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a question; dismisses with True (yes) or False (no, or escape)."""
 
+    AUTO_FOCUS = "#no"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     ConfirmDialog > Vertical {
@@ -36,9 +39,6 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal():
                 yield Button(self.no, id="no")
                 yield Button(self.yes, id="yes", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -73,6 +73,9 @@ class ImplementControlDialog(ModalScreen[ControlDecision | None]):
     reviewer will ask for. Enter in the text field saves.
     """
 
+    AUTO_FOCUS = "#evidence"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     ImplementControlDialog { align: center middle; }
     ImplementControlDialog > VerticalScroll {
@@ -130,9 +133,6 @@ class ImplementControlDialog(ModalScreen[ControlDecision | None]):
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#evidence", Input).focus()
 
     @property
     def status(self) -> str:

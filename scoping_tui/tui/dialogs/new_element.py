@@ -31,6 +31,9 @@ class NewElement:
 class NewElementDialog(ModalScreen[NewElement | None]):
     """Ask for a new element's kind, id, name and the fields its kind requires."""
 
+    AUTO_FOCUS = "#id"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     NewElementDialog { align: center middle; }
     NewElementDialog > Vertical {
@@ -109,7 +112,6 @@ class NewElementDialog(ModalScreen[NewElement | None]):
 
     def on_mount(self) -> None:
         self._show_kind(self.kind)
-        self.query_one("#id", Input).focus()
 
     def _show_kind(self, kind: str) -> None:
         self.kind = kind

@@ -50,6 +50,9 @@ class NewIdValidator(Validator):
 class RenameDialog(ModalScreen[str | None]):
     """Ask for an id; dismisses with it, or None on escape or Cancel."""
 
+    AUTO_FOCUS = "#new-id"
+    """Focused as the dialog shows, before its first frame: keys typed right after the
+    key that opened it go to this field (focus() in on_mount comes a moment later)."""
     DEFAULT_CSS = """
     RenameDialog { align: center middle; }
     RenameDialog > Vertical {
@@ -85,9 +88,6 @@ class RenameDialog(ModalScreen[str | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self.action_label, id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#new-id", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

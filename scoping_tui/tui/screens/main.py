@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from scoping_tui.model.paths import Path
-from scoping_tui.tui.messages import ElementSelected, JumpTo
+from scoping_tui.tui.messages import ElementHighlighted, ElementSelected, JumpTo
 from scoping_tui.tui.widgets.controls_panel import ControlsPanel
 from scoping_tui.tui.widgets.diagram_panel import DiagramPanel
 from scoping_tui.tui.widgets.element_editor import ElementEditor
@@ -138,6 +138,12 @@ class MainScreen(Screen[None]):
         kind, element_id, field = element_at(data, message.path)
         self.query_one(ElementEditor).select(kind, element_id, field or None)
         self.query_one(TabbedContent).active = "element"
+
+    @on(ElementHighlighted)
+    def _element_highlighted(self, message: ElementHighlighted) -> None:
+        editor = self.query_one(ElementEditor)
+        if editor.element != (message.kind, message.element_id):
+            editor.select(message.kind, message.element_id)
 
     @on(ElementSelected)
     def _element_selected(self, message: ElementSelected) -> None:

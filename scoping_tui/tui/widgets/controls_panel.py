@@ -17,6 +17,7 @@ from textual.widgets import DataTable, ProgressBar, Select, Static
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.controls import SYSTEM, Requirement
+from scoping_tui.export.words import plural
 from scoping_tui.model.edit import EditableModel
 from scoping_tui.tui.dialogs.implement_control import (
     ControlDecision,
@@ -54,8 +55,8 @@ def blockers_text(assessment: Assessment, phase: str) -> tuple[str, str]:
         ready = assessment.readiness_for(phase)
         if not ready.blockers:
             return f"{phase} is the last phase, and all it requires is in place", ""
-        return f"{phase} is the last phase; {len(ready.blockers)} of its controls are not " \
-               "in place yet", ""
+        return (f"{phase} is the last phase; {plural(len(ready.blockers), 'control')} of "
+                "its own not in place yet", "")
     following = PHASES[index + 1]
     blockers = assessment.readiness_for(following).blockers
     if not blockers:
@@ -68,7 +69,7 @@ def blockers_text(assessment: Assessment, phase: str) -> tuple[str, str]:
               if rec.requirement.control.id in blocking]
     named = ", ".join(ranked[:SHOWN_BLOCKERS])
     more = f" and {len(ranked) - SHOWN_BLOCKERS} more" if len(ranked) > SHOWN_BLOCKERS else ""
-    return (f"Blocking {following}: {len(blockers)} controls ({states})",
+    return (f"Blocking the move to {following}: {plural(len(blockers), 'control')} ({states})",
             f"Start with {named}{more}")
 
 
@@ -143,7 +144,9 @@ class ControlsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="controls-head"):
-            yield Select([(phase, phase) for phase in PHASES], allow_blank=False,
+            # The phase picked is the one whose controls are listed; the line below says what stands
+            # between it and the next one, so each names its phase in words.
+            yield Select([(f"{phase} controls", phase) for phase in PHASES], allow_blank=False,
                          value=PHASES[0], id="controls-phase", compact=True)
             yield Static("", id="controls-readiness", markup=False)
         yield ProgressBar(id="controls-progress", show_eta=False, show_percentage=False)

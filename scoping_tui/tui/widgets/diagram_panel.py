@@ -59,8 +59,11 @@ class DiagramPanel(Panel):
 
     @on(Button.Pressed, "#diagram-export")
     def action_export(self) -> None:
-        if self.workspace is None or self.analysis is None or not self.current:
+        # What was typed a moment ago is part of what is exported.
+        now = getattr(self.app, "analysis_now", None)
+        analysis = now() if now is not None else self.analysis
+        if self.workspace is None or analysis is None or analysis.model is None:
             self.notify("Fix the model's errors (F6) before exporting it", title="Not exported",
                         severity="warning")
             return
-        self.app.push_screen(ExportDialog(self.workspace, self.analysis))
+        self.app.push_screen(ExportDialog(self.workspace, analysis))

@@ -24,6 +24,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -31,6 +32,7 @@ from textual.widgets.selection_list import Selection
 from scoping_tui.model.edit import EditableModel
 from scoping_tui.model.paths import format_path
 from scoping_tui.model.schema import model_schema, section_types
+from scoping_tui.model.text import printable, restore
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.rename import id_problem
 from scoping_tui.tui.messages import EditRequested
@@ -76,6 +78,8 @@ TOOL_TARGET_TYPES = (*section_types()["tool"], "agent", "orchestrator", "service
 BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
 SELECT_KINDS = ("enum", "type", "bool", "int", "ref", "grant-tool", "grant-add")
 LIST_KINDS = ("enums", "refs", "targets", "grant-permissions")
+TYPING_PAUSE = 0.4
+"""Seconds without a key after which typed text goes into the model (no Enter needed)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,13 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _as_text(value: Any) -> str:
+    """A model value as the form shows it: control characters and line breaks as visible
+    escapes (``\\x1b``), so the screen shows what the file holds and the terminal acts on
+    none of it. ``_typed_value`` turns the escapes back into what the file held."""
+    return printable(_raw_text(value))
+
+
+def _raw_text(value: Any) -> str:
     if value is MISSING or value is None:
         return ""
     if isinstance(value, list):
@@ -263,13 +274,25 @@ def _as_text(value: Any) -> str:
 # Field widgets: each knows its field and the element it belongs to
 
 
+def _typed_value(widget: FieldInput, text: str | None = None) -> Any:
+    """What the field's text (or ``text``) puts in the model: trimmed; a tag list split."""
+    typed = restore(widget.value if text is None else text, widget.original).strip()
+    if widget.field.kind == "tags":
+        return list(dict.fromkeys(t.strip() for t in typed.split(",") if t.strip()))
+    return typed
+
+
 class FieldInput(Input):
     def __init__(self, spec: FieldSpec, element: Key, value: str, **kwargs: Any) -> None:
-        super().__init__(value, **kwargs)
+        super().__init__(printable(value), **kwargs)
         self.field = spec
         self.element = element
+        self.original = value
+        """The model's text behind the field, control characters and all (see restore)."""
         self.edited = False
         """Typed into since the last commit (a re-analysis leaves it alone)."""
+        self.pause: Timer | None = None
+        """Runs once typing stops for TYPING_PAUSE: the text then goes into the model."""
 
 
 class FieldSelect(Select[Any]):
@@ -348,9 +371,11 @@ class ElementEditor(Panel):
         self._widgets: dict[FieldPath, FieldWidget] = {}
         self._labels: dict[FieldPath, Label] = {}
         self._focus_request: FieldPath | None = None
+        self._taken: list[EditRequested] | None = None
+        """While ``take_pending`` runs: the edits, kept instead of posted."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Select an element in the tree (Enter)", id="element-title")
+        yield Static("Select an element in the tree", id="element-title")
         yield Static("", id="element-problems")
         yield VerticalScroll(id="element-form")
 
@@ -366,6 +391,10 @@ class ElementEditor(Panel):
         """Show this element's form (kind: system, component, flow, boundary, control or
         accepted_risk); ``field`` (inside the element, e.g. ``("agent", "approval")``, or a
         whole document path) gets the focus."""
+        if (kind, element_id) != self._element:
+            # Text typed into the form shown goes into the model before another replaces it.
+            for message in self.take_pending():
+                self.post_message(message)
         self._element = (kind, element_id)
         self._focus_request = field
         self._refresh_form()
@@ -506,7 +535,7 @@ class ElementEditor(Panel):
         tooltip = spec.description or None
         if spec.kind in ("text", "id", "tags"):
             widget: FieldWidget = FieldInput(
-                spec, element, _as_text(value), id=dom_id, compact=True,
+                spec, element, _raw_text(value), id=dom_id, compact=True,
                 placeholder=("comma-separated" if spec.kind == "tags" else
                              spec.description.split("\n")[0]))
         elif spec.kind in SELECT_KINDS:
@@ -579,7 +608,12 @@ class ElementEditor(Panel):
                 if isinstance(widget, FieldInput):
                     if widget.edited:  # typed into and not committed yet: leave it be
                         continue
-                    text = _as_text(value)
+                    widget.original = _raw_text(value)
+                    text = printable(widget.original)
+                    if widget.has_focus and _typed_value(widget) == _typed_value(widget, text):
+                        # Being typed into, and the model holds what it says: its stored form
+                        # (trimmed) would move the cursor and eat a space typed before a pause.
+                        continue
                     if widget.value != text:
                         widget.value = text
                 elif isinstance(widget, FieldSelect):
@@ -661,7 +695,11 @@ class ElementEditor(Panel):
     # -- messages up -----------------------------------------------------------------------
 
     def _edit(self, edit: Any, description: str, select: Key | None = None) -> None:
-        self.post_message(EditRequested(edit, description, select=select))
+        message = EditRequested(edit, description, select=select)
+        if self._taken is not None:
+            self._taken.append(message)
+        else:
+            self.post_message(message)
 
     def _base(self, element: Key) -> tuple[Any, FieldPath] | None:
         data = self._document()
@@ -705,7 +743,8 @@ class ElementEditor(Panel):
         value = get_in(data, (*base, *widget.field.rel))
         with self.prevent(Select.Changed, SelectionList.SelectedChanged, Input.Changed):
             if isinstance(widget, FieldInput):
-                widget.value = _as_text(value)
+                widget.original = _raw_text(value)
+                widget.value = printable(widget.original)
                 widget.edited = False
             elif isinstance(widget, FieldSelect):
                 widget.value = self._select_value(widget.offered, value)
@@ -716,6 +755,24 @@ class ElementEditor(Panel):
             event.stop()
             if event.input.has_focus:
                 event.input.edited = True
+                self._restart_pause(event.input)
+
+    def _restart_pause(self, widget: FieldInput) -> None:
+        if widget.pause is not None:
+            widget.pause.stop()
+        pause = getattr(self.app, "typing_pause", TYPING_PAUSE)  # the app's, which tests set
+        widget.pause = self.set_timer(pause, lambda: self._paused(widget))
+
+    def _paused(self, widget: FieldInput) -> None:
+        """Typing stopped: the text goes into the model, as Enter would put it, except where
+        taking it half-typed would do harm: an id (a rename per pause) and a required field
+        left empty (its warning while the user is still typing); those wait for Enter."""
+        widget.pause = None
+        if not widget.edited or not widget.is_attached or widget.field.kind == "id":
+            return
+        if widget.field.required and not widget.value.strip():
+            return
+        self._commit_input(widget)
 
     @on(Input.Submitted)
     @on(Input.Blurred)
@@ -727,23 +784,28 @@ class ElementEditor(Panel):
         if widget.edited or isinstance(event, Input.Submitted):
             self._commit_input(widget)
 
-    def commit_pending(self) -> bool:
-        """Commit text typed but not yet entered (e.g. before saving); True if there was."""
-        pending = [w for w in self._widgets.values() if isinstance(w, FieldInput) and w.edited]
-        for widget in pending:
-            self._commit_input(widget)
-        return bool(pending)
+    def take_pending(self) -> list[EditRequested]:
+        """The edits for text typed and not yet in the model (before a save, an export or a
+        quit), returned instead of posted so the caller applies them at once."""
+        self._taken = []
+        try:
+            for widget in self._widgets.values():
+                if isinstance(widget, FieldInput) and widget.edited:
+                    self._commit_input(widget)
+            return self._taken
+        finally:
+            self._taken = None
 
     def _commit_input(self, widget: FieldInput) -> None:
         spec = widget.field
-        text = widget.value.strip()
         widget.edited = False
+        if widget.pause is not None:
+            widget.pause.stop()
+            widget.pause = None
+        value = _typed_value(widget)
         if spec.kind == "id":
-            self._rename(widget, text)
+            self._rename(widget, value)
             return
-        value: Any = text
-        if spec.kind == "tags":
-            value = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
         if not value:
             if spec.required:
                 self.notify(f"{spec.title} is required.", title="Not changed",

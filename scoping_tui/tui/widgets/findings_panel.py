@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from scoping_tui.engine.controls import FindingStatus
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.words import plural
 from scoping_tui.model.edit import EditableModel
 from scoping_tui.tui.dialogs.accept_risk import Acceptance, AcceptRiskDialog
 from scoping_tui.tui.dialogs.finding_detail import DetailAction, FindingDetail
@@ -293,9 +294,9 @@ class FindingsPanel(Panel):
         total = len(self._rows)
         described = self._filters.describe()
         if described:
-            summary.update(f"{shown} of {total} findings · {described} · x clears")
+            summary.update(f"{shown} of {plural(total, 'finding')} · {described} · x clears")
         else:
-            summary.update(f"{total} findings · enter details · a accept · / filter")
+            summary.update(f"{plural(total, 'finding')} · enter details · a accept · / filter")
 
     # -- filters ----------------------------------------------------------------------------
 
@@ -312,7 +313,9 @@ class FindingsPanel(Panel):
         self.table.focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#findings-text", Input).focus()
+        # At once, not as focus() does it (after the keys already read): "/LLM09" typed or
+        # pasted in one go must land in the filter, not in the table.
+        self.screen.set_focus(self.query_one("#findings-text", Input))
 
     def action_focus_table(self) -> None:
         self.table.focus()

@@ -23,7 +23,7 @@ from scoping_tui.model.paths import format_path
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
-from scoping_tui.tui.messages import EditRequested, ElementSelected
+from scoping_tui.tui.messages import EditRequested, ElementHighlighted, ElementSelected
 from scoping_tui.workspace import Analysis, Workspace
 
 Key = tuple[str, str]
@@ -459,6 +459,9 @@ class ModelTree(Tree[Key]):
     def _node_highlighted(self, event: Tree.NodeHighlighted[Key]) -> None:
         event.stop()
         self.refresh_bindings()
+        key = event.node.data
+        if key is not None and key[0] != "group":
+            self.post_message(ElementHighlighted(*key))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("duplicate", "remove", "rename"):
