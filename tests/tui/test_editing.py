@@ -83,6 +83,15 @@ async def open_ops_agent(app: ScopingApp, pilot: Any) -> None:
     assert editor(app).element == ("component", "ops-agent")
 
 
+async def focused_input(app: ScopingApp, pilot: Any, field: str) -> Input:
+    """The element form's text field for ``field``, with the keyboard in it."""
+    widget = editor(app).field_widget((field,))
+    assert isinstance(widget, Input)
+    widget.focus()
+    await pilot.pause()
+    return widget
+
+
 class TestTree:
     """The tree mirrors the model and keeps its place across re-analyses."""
 
@@ -175,10 +184,7 @@ class TestElementForm:
         app = app_for(sample_copy("ops-agent"))
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            name = editor(app).field_widget(("name",))
-            assert isinstance(name, Input)
-            name.focus()
-            await pilot.pause()
+            name = await focused_input(app, pilot, "name")
             await pilot.press(*"SRE agent")
             await pilot.pause()
             assert "SRE agent" not in app.workspace.text  # type: ignore[union-attr]
@@ -198,10 +204,7 @@ class TestElementForm:
         app.typing_pause = 0.05
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            owner = editor(app).field_widget(("owner",))
-            assert isinstance(owner, Input)
-            owner.focus()
-            await pilot.pause()
+            owner = await focused_input(app, pilot, "owner")
             owner.value = ""
             await pilot.press(*"Platform team ")
             await until(pilot, lambda: model_data(app)["components"][3].get("owner")
@@ -220,10 +223,7 @@ class TestElementForm:
         app = app_for(path)
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            owner = editor(app).field_widget(("owner",))
-            assert isinstance(owner, Input)
-            owner.focus()
-            await pilot.pause()
+            await focused_input(app, pilot, "owner")
             await pilot.press(*"Platform team", "ctrl+s")
             await pilot.pause()
             assert "owner: Platform team" in path.read_text(encoding="utf-8")
@@ -234,10 +234,7 @@ class TestElementForm:
         app = app_for(sample_copy("ops-agent"))
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            owner = editor(app).field_widget(("owner",))
-            assert isinstance(owner, Input)
-            owner.focus()
-            await pilot.pause()
+            await focused_input(app, pilot, "owner")
             await pilot.press(*"Platform team", "ctrl+q")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmDialog)
@@ -248,14 +245,8 @@ class TestElementForm:
         app = app_for(path)
         app.debounce_seconds = 3600.0  # the analysis of the edit has not run yet either
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await press_to(pilot, app, ("component", "ops-agent"))
-            await pilot.press("enter")
-            await pilot.pause()
-            name = editor(app).field_widget(("name",))
-            assert isinstance(name, Input)
-            name.focus()
-            await pilot.pause()
+            await open_ops_agent(app, pilot)
+            name = await focused_input(app, pilot, "name")
             name.value = ""
             await pilot.press(*"Incident agent", "f7")
             await pilot.pause()
@@ -273,10 +264,7 @@ class TestElementForm:
         app = app_for(sample_copy("ops-agent"))
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            owner = editor(app).field_widget(("owner",))
-            assert isinstance(owner, Input)
-            owner.focus()
-            await pilot.pause()
+            owner = await focused_input(app, pilot, "owner")
             await pilot.press("tab")
             await settle(app, pilot)
             assert not app.workspace.dirty  # type: ignore[union-attr]
@@ -290,10 +278,7 @@ class TestElementForm:
         app = app_for(sample_copy("ops-agent"))
         async with app.run_test(size=(120, 40)) as pilot:
             await open_ops_agent(app, pilot)
-            name = editor(app).field_widget(("name",))
-            assert isinstance(name, Input)
-            name.focus()
-            await pilot.pause()
+            name = await focused_input(app, pilot, "name")
             await pilot.press("backspace", "enter")
             await settle(app, pilot)
             assert not app.workspace.dirty  # type: ignore[union-attr]
@@ -522,10 +507,7 @@ class TestTreeEditing:
             await press_to(pilot, app, ("component", "ops-model"))
             await pilot.press("enter")
             await pilot.pause()
-            id_input = editor(app).field_widget(("id",))
-            assert isinstance(id_input, Input)
-            id_input.focus()
-            await pilot.pause()
+            await focused_input(app, pilot, "id")
             await pilot.press(*"brain", "enter")
             await settle(app, pilot)
             assert model_data(app)["components"][3]["agent"]["model"] == "brain"
@@ -667,10 +649,7 @@ async def test_undo_while_a_field_has_focus_shows_the_restored_value(sample_copy
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_ops_agent(app, pilot)
-        name = editor(app).field_widget(("name",))
-        assert isinstance(name, Input)
-        name.focus()
-        await pilot.pause()
+        name = await focused_input(app, pilot, "name")
         await pilot.press(*"Renamed agent", "enter")
         await settle(app, pilot)
         assert model_data(app)["components"][3]["name"] == "Renamed agent"
