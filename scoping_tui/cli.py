@@ -711,7 +711,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not path.is_file():
         sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found\n")
         return EXIT_USAGE
-    from scoping_tui.serve import GuardedServer, ui_command
+    from scoping_tui.tui.serve import GuardedServer, ui_command
 
     if args.host not in LOOPBACK:
         sys.stderr.write(f"warning: serving on {_line(args.host)} over plain HTTP: anyone who "

@@ -287,7 +287,7 @@ async def test_serve_warns_when_not_bound_to_localhost() -> None:
 
 
 def test_serve_confines_the_ui_to_the_models_folder_unless_told_otherwise() -> None:
-    from scoping_tui.serve import ui_command
+    from scoping_tui.tui.serve import ui_command
 
     confined = ui_command(SAMPLE, confine=True)
     assert confined[-1] == str(SAMPLE)

@@ -158,21 +158,6 @@ def _not_a_file(mode: int, name: str) -> LoadFailure | None:
     return _error(name, START, "is not a regular file, not a model file", "unreadable")
 
 
-def file_problem(path: FsPath, display: str | None = None) -> LoadFailure | None:
-    """Why ``path`` cannot be a model file (missing, a folder, a FIFO…), without opening it;
-    None when it is a regular file. For commands that hand the file to someone else (the
-    terminal UI) and must say so before."""
-    name = display if display is not None else str(path)
-    try:
-        return _not_a_file(os.stat(path).st_mode, name)
-    except FileNotFoundError:
-        return _error(name, START, "file not found", "unreadable")
-    except OSError as exc:
-        return _error(name, START, f"cannot read file: {exc.strerror or exc}", "unreadable")
-    except ValueError as exc:  # a NUL in the name
-        return _error(name, START, f"cannot read file: {exc}", "unreadable")
-
-
 _OPEN_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
                | getattr(os, "O_BINARY", 0))
 

@@ -14,7 +14,7 @@ policy. So, as Jupyter does:
 
 textual-serve's static files (its script, styles and fonts: nothing secret) need only the right
 Host. The page is our copy of textual-serve's, without the Google Fonts link, so the browser
-reaches nothing but this server. The core never imports this module.
+reaches nothing but this server. Part of the UI shell: the core never imports it.
 """
 
 from __future__ import annotations
