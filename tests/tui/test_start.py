@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, OptionList, RadioSet, SelectionList, Static
 
 from scoping_tui.engine.catalog import load_catalog
+from scoping_tui.locations import model_schema_path
 from scoping_tui.model.validate import load_model
 from scoping_tui.tui.app import ScopingApp
 from scoping_tui.tui.recent import load_recent, recent_file, remember, state_dir
@@ -52,6 +53,15 @@ async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 # -- recent files -----------------------------------------------------------------------------
+
+
+def assert_schema_line_works_in_a_clone(model: Path) -> None:
+    """The editor line is relative (no path of this machine's install) and leads to a copy of
+    the bundled schema next to the model, which a clone of its folder carries along."""
+    first = model.read_text(encoding="utf-8").splitlines()[0]
+    reference = first.removeprefix("# yaml-language-server: $schema=")
+    assert reference != first and not Path(reference).is_absolute()
+    assert (model.parent / reference).read_bytes() == model_schema_path().read_bytes()
 
 
 def test_recent_list_lives_in_the_xdg_state_folder(state_home: Path, tmp_path: Path) -> None:
@@ -134,7 +144,7 @@ async def test_new_from_a_template_creates_the_file_and_refuses_to_overwrite() -
         text = created.read_text(encoding="utf-8")
         sample = (ROOT / "samples" / "ops-agent.yaml").read_text(encoding="utf-8")
         assert text.splitlines()[1:] == sample.splitlines()[1:]
-        assert "schemas/system-model.schema.json" in text.splitlines()[0]
+        assert_schema_line_works_in_a_clone(created)
         assert load_model(created).ok
 
     created.write_text("# mine\n", encoding="utf-8")
@@ -210,6 +220,7 @@ async def test_questionnaire_end_to_end_by_keyboard_writes_a_valid_model() -> No
     assert app.analysis.assessment.generative.value == 4
     assert app.analysis.assessment.agentic.value == 4
     assert "financial" in created.read_text(encoding="utf-8")
+    assert_schema_line_works_in_a_clone(created)
 
 
 async def test_questionnaire_refuses_to_overwrite_and_escape_goes_back() -> None:

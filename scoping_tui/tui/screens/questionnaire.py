@@ -32,6 +32,7 @@ from textual.widgets import (
 from scoping_tui.confine import OutsideFolder, typed_path
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.model.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
+from scoping_tui.model.schema_line import place_schema, with_schema_line
 
 
 def resolve(text: str, base: Path | None = None, confine_to: Path | None = None) -> Path:
@@ -44,13 +45,18 @@ def yaml_name(path: Path) -> Path:
     return path if path.suffix.lower() in (".yaml", ".yml") else path.with_name(path.name + ".yaml")
 
 
-def create_file(target: Path, text: str) -> None:
-    """Write a new file; never over an existing one (FileExistsError)."""
+def create_file(target: Path, text: str, within: Path | None = None) -> None:
+    """Write a new model; never over an existing one (FileExistsError).
+
+    Its editor line points at a copy of the schema in the repository (or beside the model),
+    never outside ``within``, as ``scoping-tui new`` does: a teammate's clone resolves it.
+    """
     if target.exists():
         raise FileExistsError(str(target))
     if not target.parent.is_dir():
         raise FileNotFoundError(f"there is no folder {target.parent}")
-    atomic_write_text(target, text, overwrite=False)
+    schema = place_schema(target, within)
+    atomic_write_text(target, with_schema_line(text, schema.reference), overwrite=False)
 
 
 def file_name_for(system_name: str) -> str:
@@ -217,7 +223,7 @@ class QuestionnaireScreen(Screen[Path | None]):
             self._error(f"Not created: {exc}")
             return
         try:
-            create_file(target, build_model(answers))
+            create_file(target, build_model(answers), getattr(self.app, "confine_to", None))
         except FileExistsError:
             self._error(f"{target} already exists: choose another name (nothing was "
                         "overwritten).")

@@ -3,7 +3,6 @@ new model from a bundled template, or the guided questionnaire."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -19,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from scoping_tui.confine import OutsideFolder, inside
 from scoping_tui.engine.catalog import load_catalog
-from scoping_tui.locations import model_schema_path, samples_dir
+from scoping_tui.locations import samples_dir
 from scoping_tui.tui.recent import load_recent, remember
 from scoping_tui.tui.screens.questionnaire import (
     QuestionnaireScreen,
@@ -32,7 +31,6 @@ from scoping_tui.workspace import Workspace
 if TYPE_CHECKING:
     from scoping_tui.tui.app import ScopingApp
 
-_SCHEMA_LINE = re.compile(r"\A# yaml-language-server: \$schema=[^\n]*")
 
 
 @cache
@@ -47,14 +45,6 @@ def templates() -> tuple[tuple[Path, str], ...]:
             name = path.stem
         found.append((path, name))
     return tuple(found)
-
-
-def template_text(path: Path) -> str:
-    """A sample's text, its schema comment pointed at the installed schema (a new file does
-    not sit beside ``schemas/`` as the sample does)."""
-    text = path.read_text(encoding="utf-8")
-    return _SCHEMA_LINE.sub(
-        lambda _: f"# yaml-language-server: $schema={model_schema_path().as_posix()}", text, 1)
 
 
 def open_model(app: ScopingApp, path: Path) -> str | None:
@@ -232,7 +222,8 @@ class StartScreen(Screen[None]):
             self.error(f"Not created: {exc}")
             return
         try:
-            create_file(target, template_text(template))
+            create_file(target, template.read_text(encoding="utf-8"),
+                        self.scoping_app.confine_to)
         except FileExistsError:
             self.error(f"{target} already exists: choose another name (nothing was "
                        "overwritten).")
