@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,7 @@ from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
 from scoping_tui.locations import model_schema_path, samples_dir
+from scoping_tui.model.load import not_openable
 from scoping_tui.model.schema_line import place_schema, with_schema_line
 from scoping_tui.model.suggest import closest, did_you_mean
 from scoping_tui.model.types import SystemModel
@@ -708,8 +710,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
 
     path = Path(args.file)
-    if not path.is_file():
-        sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found\n")
+    refused = not_openable(path, args.file)
+    if refused is not None:
+        sys.stderr.write(_line(refused.diagnostics[0].format()) + "\n")
         return EXIT_USAGE
     from scoping_tui.tui.serve import GuardedServer, ui_command
 
@@ -749,9 +752,11 @@ def cmd_open(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.ui or (not args.summary and _interactive()):
         path = Path(args.file)
-        if not path.is_file():
-            sys.stderr.write(f"{_line(args.file)}:1:1: error: file not found (create one with "
-                             f"`scoping-tui new {_line(args.file)}`)\n")
+        refused = not_openable(path, args.file)
+        if refused is not None:
+            hint = (f" (create one with `scoping-tui new {args.file}`)"
+                    if not os.path.lexists(path) else "")
+            sys.stderr.write(_line(refused.diagnostics[0].format() + hint) + "\n")
             return EXIT_USAGE
         confine_to = Path(args.confine_to).resolve() if args.confine_to else None
         if confine_to is not None and not path.resolve().is_relative_to(confine_to):

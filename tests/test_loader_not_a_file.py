@@ -75,6 +75,10 @@ COMMANDS = [
     pytest.param(("import", "--from", "threagile", "{file}"), id="import-threagile"),
     pytest.param(("validate", str(MODEL), "--catalog", "{file}"), id="catalog"),
     pytest.param(("diff", "{file}", str(MODEL)), id="diff"),
+    # These hand the path to the UI or the server, which would start (and hang here) if the
+    # check before them let the pipe through.
+    pytest.param(("open", "--ui", "{file}"), id="open-ui"),
+    pytest.param(("serve", "{file}", "--port", "1"), id="serve"),
 ]
 
 
@@ -111,6 +115,16 @@ def test_standard_input_as_a_pipe_is_refused() -> None:
 def test_a_socket_is_refused(unix_socket: Path) -> None:
     assert_refused(run("validate", str(unix_socket)), str(unix_socket),
                    "is a socket, not a model file")
+
+
+@pytest.mark.parametrize("command", [("open", "--ui"), ("serve",)])
+def test_the_ui_and_the_server_say_what_a_path_is(command: tuple[str, ...],
+                                                  tmp_path: Path) -> None:
+    assert_refused(run(*command, str(tmp_path)), str(tmp_path), "is a directory")
+    missing = tmp_path / "new.yaml"
+    done = run(*command, str(missing))
+    assert_refused(done, str(missing), "file not found")
+    assert ("scoping-tui new" in done.stderr) is (command[0] == "open")
 
 
 def test_the_ui_opens_a_fifo_read_only_with_the_reason(fifo: Path) -> None:

@@ -158,6 +158,19 @@ def _not_a_file(mode: int, name: str) -> LoadFailure | None:
     return _error(name, START, "is not a regular file, not a model file", "unreadable")
 
 
+def not_openable(path: FsPath, display: str | None = None) -> LoadFailure | None:
+    """Why ``path`` cannot be a model file (missing, a folder, a pipe...), from ``stat`` alone:
+    for commands that hand the path on (the UI, the server) before anything reads it."""
+    name = display if display is not None else str(path)
+    try:
+        return _not_a_file(os.stat(path).st_mode, name)
+    except FileNotFoundError:
+        return _error(name, START, "file not found", "unreadable")
+    except (OSError, ValueError) as exc:
+        return _error(name, START, f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
+                      "unreadable")
+
+
 _OPEN_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
                | getattr(os, "O_BINARY", 0))
 
