@@ -34,6 +34,7 @@ from scoping_tui.cli_support import plural as _plural
 from scoping_tui.cli_support import printable as _printable
 from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import PHASES, Catalog
+from scoping_tui.engine.index import NAMED_SETS
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.reports import REPORT_FORMATS, render_report
 from scoping_tui.fileio import atomic_write_text
@@ -548,6 +549,9 @@ def cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "facts":
         for spec in sorted(facts.REGISTRY.values(), key=lambda s: (s.kind, s.name)):
             out.write(f"{spec.kind:9}  {spec.name:32}  {spec.value_type:4}  {spec.label}\n")
+        out.write("\nSets a rule can name ({set: NAME} after in:)\n")
+        for name, members in NAMED_SETS.items():
+            out.write(f"  {name:22}  {', '.join(sorted(members))}\n")
         return EXIT_OK
     if args.action == "show":
         return _show(args.id, catalog, out)

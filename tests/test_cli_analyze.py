@@ -273,4 +273,7 @@ def test_catalog_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "show", "LLM01-DIRECT-INJECTON"]) == 2
     assert "did you mean 'LLM01-DIRECT-INJECTION'?" in capsys.readouterr().err
     assert main(["catalog", "facts"]) == 0
-    assert "agent.approval" in capsys.readouterr().out
+    facts = capsys.readouterr().out
+    assert "agent.approval" in facts
+    # The sets a rule names with {set: NAME}, with their members, for whoever writes one.
+    assert "agent-types" in facts and "orchestrator" in facts and "sensitive-data" in facts
