@@ -33,12 +33,14 @@ graphviz:
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
+# In parallel, one worker per core (pytest-xdist); `pytest tests/x.py` alone runs serially.
 unit: $(BIN)/.installed graphviz
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 test: lint typecheck unit
 

@@ -1,0 +1,55 @@
+"""The layer contracts in pyproject.toml (import-linter) hold, and they do break when a core
+module reaches up: a copy of the package with one bad import must fail them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache",
+                           str(ROOT / "pyproject.toml")], capture_output=True, text=True,
+                          cwd=package_parent, env=env, check=False)
+
+
+def copy_package(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "scoping_tui", tmp_path / "scoping_tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path / "scoping_tui"
+
+
+def test_the_contracts_hold_on_the_package(tmp_path: Path) -> None:
+    copy_package(tmp_path)
+    done = lint(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 kept, 0 broken" in done.stdout
+
+
+def test_a_core_module_importing_textual_breaks_them(tmp_path: Path) -> None:
+    package = copy_package(tmp_path)
+    validate = package / "model" / "validate.py"
+    validate.write_text(validate.read_text(encoding="utf-8") + "\nimport textual.app\n",
+                        encoding="utf-8")
+    done = lint(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "The core never imports Textual, the CLI or the TUI BROKEN" in done.stdout
+    assert "scoping_tui.model.validate -> textual" in done.stdout
+
+
+def test_the_model_importing_a_format_breaks_them(tmp_path: Path) -> None:
+    package = copy_package(tmp_path)
+    model = package / "model" / "schema_line.py"
+    model.write_text(model.read_text(encoding="utf-8") + "\nimport scoping_tui.export.dot\n",
+                     encoding="utf-8")
+    done = lint(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "never the other way BROKEN" in done.stdout
