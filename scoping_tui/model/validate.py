@@ -9,7 +9,13 @@ from pathlib import Path
 
 from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.build import build_model
-from scoping_tui.model.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from scoping_tui.model.diagnostics import (
+    Diagnostic,
+    Position,
+    Severity,
+    has_errors,
+    sort_diagnostics,
+)
 from scoping_tui.model.load import Document, LoadFailure, load_file, parse
 from scoping_tui.model.schema import schema_diagnostics
 from scoping_tui.model.semantic import Catalog, semantic_diagnostics
@@ -31,9 +37,32 @@ class LoadResult:
         return self.model is not None and not has_errors(self.diagnostics)
 
 
+CATALOG_KEYS = ("threats", "controls", "phases", "factors", "frameworks", "generative")
+"""Top-level keys of the knowledge base's files (models/*.yaml), none of which a system model
+has: a folder of system models may be called ``models/`` too, so a catalog handed to
+``validate`` must be named as what it is, not reported as a thousand schema errors."""
+
+
+def catalog_file_diagnostic(document: Document) -> Diagnostic | None:
+    """An error naming ``document`` as a knowledge-base catalog file, if it is one."""
+    data = document.data
+    if not isinstance(data, dict) or "system" in data:
+        return None
+    key = next((k for k in CATALOG_KEYS if k in data), None)
+    if key is None:
+        return None
+    return Diagnostic(
+        document.file, Position(1, 1), Severity.ERROR,
+        f"this is a knowledge-base catalog file (its `{key}:`), not a system model; a catalog "
+        "of extra threats and controls is passed with --catalog", "catalog-file")
+
+
 def validate_document(document: Document, catalog: Catalog | None = None,
                       checks: Sequence[ModelCheck] = (), today: dt.date | None = None,
                       ) -> LoadResult:
+    not_a_model = catalog_file_diagnostic(document)
+    if not_a_model is not None:
+        return LoadResult(None, (not_a_model,), document)
     with paused_gc():
         # The reader's own problems (a duplicate key) come first; the checks still run on what
         # it read, so one run reports every problem in the file.
