@@ -78,12 +78,13 @@ class Terminal:
         else:
             self.eof = True
 
-    def until(self, marker: bytes, since: int = 0, on_screen: bool = False) -> bool:
+    def until(self, marker: bytes, since: int = 0, on_screen: bool = False,
+              wait: float = DEADLINE) -> bool:
         """Read until ``marker`` shows in the text written since ``since`` (colours and cursor
         moves removed), or with ``on_screen`` on the emulated screen (where a redrawn name is
         whole, though it may be left from before); False if the program ended or the run's
         deadline passed first."""
-        deadline = time.monotonic() + DEADLINE
+        deadline = time.monotonic() + wait
         while not self.eof and time.monotonic() < deadline:
             if self._shows(marker, since, on_screen):
                 return True
@@ -147,6 +148,18 @@ def test_the_ui_never_sends_the_models_escapes_to_the_terminal(tmp_path: Path) -
         if marker and not term.until(marker.encode(), since, on_screen):
             missed.append(marker)
 
+    def switch(keys: bytes, marker: str) -> None:
+        """A tab key. On a loaded machine one was now and then seen not to switch (the tab
+        strip moved, the content stayed; see the closing note of issue 12), so a tab key the
+        screen has not followed after a while is pressed again: switching is idempotent, and
+        this test is about what reaches the terminal, not about lost keys."""
+        since = term.send(keys)
+        for _ in range(3):
+            if term.until(marker.encode(), since, wait=DEADLINE / 6):
+                return
+            term.send(keys)
+        missed.append(marker)
+
     try:
         assert term.until(b"ready "), "the UI did not finish its first analysis"
         for title in TREE_WALK:  # each differs from the one before: no stale match on screen
@@ -156,10 +169,10 @@ def test_the_ui_never_sends_the_models_escapes_to_the_terminal(tmp_path: Path) -
         step(ESCAPE, "/ Filter")
         step(b"a", "Accept the risk of")  # the dialog, quoting the finding and its target
         step(ESCAPE, "/ Filter")
-        step(F4, "in place (")
-        step(F5, "What matters")
-        step(F6, "No problems")
-        step(F7, "Export")
+        switch(F4, "in place (")
+        switch(F5, "What matters")
+        switch(F6, "No problems")
+        switch(F7, "Export")
         term.send(CTRL_Q)
         code = term.finish()
     finally:
