@@ -34,22 +34,23 @@ def test_the_contracts_hold_on_the_package(tmp_path: Path) -> None:
     assert "3 kept, 0 broken" in done.stdout
 
 
+def lint_with_a_bad_import(tmp_path: Path, module: str, line: str,
+                           ) -> subprocess.CompletedProcess[str]:
+    """lint-imports on a copy of the package whose ``module`` (a path in it) gains ``line``."""
+    source = copy_package(tmp_path) / module
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    return lint(tmp_path)
+
+
 def test_a_core_module_importing_textual_breaks_them(tmp_path: Path) -> None:
-    package = copy_package(tmp_path)
-    validate = package / "model" / "validate.py"
-    validate.write_text(validate.read_text(encoding="utf-8") + "\nimport textual.app\n",
-                        encoding="utf-8")
-    done = lint(tmp_path)
+    done = lint_with_a_bad_import(tmp_path, "model/validate.py", "import textual.app")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "The core never imports Textual, the CLI or the TUI BROKEN" in done.stdout
     assert "scoping_tui.model.validate -> textual" in done.stdout
 
 
 def test_the_model_importing_a_format_breaks_them(tmp_path: Path) -> None:
-    package = copy_package(tmp_path)
-    model = package / "model" / "schema_line.py"
-    model.write_text(model.read_text(encoding="utf-8") + "\nimport scoping_tui.export.dot\n",
-                     encoding="utf-8")
-    done = lint(tmp_path)
+    done = lint_with_a_bad_import(tmp_path, "model/schema_line.py",
+                                  "import scoping_tui.export.dot")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "never the other way BROKEN" in done.stdout

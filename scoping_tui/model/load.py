@@ -185,10 +185,10 @@ def read_bytes(path: FsPath, display: str | None = None, max_bytes: int | None =
     """
     name = display if display is not None else str(path)
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    refused = not_openable(path, name)
+    if refused is not None:
+        return refused
     try:
-        refused = _not_a_file(os.stat(path).st_mode, name)
-        if refused is not None:
-            return refused
         fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
         with open(fd, "rb") as handle:
             refused = _not_a_file(os.fstat(fd).st_mode, name)
