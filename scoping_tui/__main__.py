@@ -1,3 +1,3 @@
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 
 raise SystemExit(main())

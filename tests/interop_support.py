@@ -19,10 +19,9 @@ import yaml
 
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog, load_catalog
-from scoping_tui.interop.common import ImportFailed, read_source
-from scoping_tui.interop.importer import ImportResult, import_file
+from scoping_tui.formats.common import ImportFailed, read_source
+from scoping_tui.formats.importer import ImportResult, import_file
 from scoping_tui.model.diagnostics import Severity
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import Component, SystemModel
 from scoping_tui.model.validate import load_model, load_text
 from tests.conftest import ROOT, SAMPLES
@@ -66,7 +65,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def reloaded(result: ImportResult, catalog: Catalog, name: str = "imported.yaml") -> SystemModel:
     """The written YAML read back as the user's next command reads it: valid, no errors."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    known = catalog.known_ids()
     loaded = load_text(result.text, name, catalog=known)
     errors = [d.format() for d in loaded.diagnostics if d.severity is Severity.ERROR]
     assert loaded.model is not None and not errors, errors

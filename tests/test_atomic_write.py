@@ -1,4 +1,4 @@
-"""Data safety of scoping_tui.fileio: a save either happens whole or not at all.
+"""Data safety of scoping_tui.util.fileio: a save either happens whole or not at all.
 
 The writer is killed (SIGKILL: no handler, no cleanup) at the worst moments — while writing
 the temporary file, after writing it but before it is synced and renamed, and at a random
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
+from scoping_tui.util.fileio import atomic_write_bytes, atomic_write_text
 
 ORIGINAL = "version: 1\n# the user's precious model\n" + "x: 1\n" * 1000
 
@@ -32,7 +32,7 @@ ORIGINAL = "version: 1\n# the user's precious model\n" + "x: 1\n" * 1000
 CHILD = r"""
 import os, sys, time
 from pathlib import Path
-from scoping_tui import fileio
+from scoping_tui.util import fileio
 
 path, stage, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import IO, Any
 
-from scoping_tui import batch
+from scoping_tui.cli import jobs as batch
 from tests.conftest import ROOT
 
 
@@ -59,7 +59,7 @@ def job_at_the_gate(file: str) -> batch.FileResult:
 
 RUNNER = """
 import os, signal, sys
-from scoping_tui import batch
+from scoping_tui.cli import jobs as batch
 from tests.test_batch import job_at_the_gate
 
 def ctrl_c(signum, frame):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from scoping_tui.engine.catalog import CatalogError, load_catalog
 from scoping_tui.engine.conditions import MAX_CONDITION_DEPTH, leaves
 from tests.conftest import ROOT

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoping_tui.cli import build_parser
+from scoping_tui.cli.entry import build_parser
 from tests.conftest import ROOT
 from tests.git_support import git
 

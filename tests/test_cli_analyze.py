@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from tests.conftest import ROOT, SAMPLES
 
 AS_OF = "2026-11-28"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from tests.conftest import ROOT
 from tests.test_cli_many import run_on_terminal
 

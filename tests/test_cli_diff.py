@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from scoping_tui import cli_diff
+from scoping_tui.cli import diff as cli_diff
 from tests.conftest import ROOT
 from tests.git_support import git, plain_git
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 
 
 @pytest.mark.parametrize("command", ["validate", "analyze", "check"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from tests.conftest import ROOT
 
 SAMPLE = str(ROOT / "samples" / "ops-agent.yaml")

@@ -29,7 +29,6 @@ from scoping_tui.export.diff_report import (
     render_diff_text,
     verdict,
 )
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_model
 from tests.conftest import ROOT
@@ -63,7 +62,7 @@ def renamed(text: str, old_id: str, new_id: str) -> str:
 
 
 def load(path: Path) -> SystemModel:
-    known = KnownIds(frozenset(catalog().controls), frozenset(catalog().threats))
+    known = catalog().known_ids()
     result = load_model(path, path.name, catalog=known, checks=[scope_mismatches], today=AS_OF)
     assert result.ok, [d.format() for d in result.diagnostics]
     assert result.model is not None

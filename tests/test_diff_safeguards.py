@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.engine.diff import diff, display_value
 from scoping_tui.engine.safeguards import Weakening

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from scoping_tui.model.edit import ConflictError, EditableModel, EditError, content_hash
-from scoping_tui.model.history import History
+from scoping_tui.editing.edit import ConflictError, EditableModel, EditError, content_hash
+from scoping_tui.editing.history import History
 from scoping_tui.model.validate import load_text
 from tests.conftest import SAMPLES
 

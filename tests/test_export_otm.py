@@ -13,8 +13,8 @@ from jsonschema import Draft7Validator, validators
 
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import load_catalog
-from scoping_tui.export.otm import render_otm
-from scoping_tui.export.reports import REPORT_FORMATS, render_report
+from scoping_tui.formats.otm.write import render_otm
+from scoping_tui.formats.registry import REPORT_FORMATS, render_report
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_text
 from tests.conftest import ROOT
@@ -47,7 +47,8 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
 
 def rebuild(document: dict[str, Any]) -> dict[str, Any]:
     """The model YAML back from an OTM export, following the layout documented in
-    ``scoping_tui.export.otm``: native fields, then the ``scoping-tui`` attributes over them."""
+    ``scoping_tui.formats.otm.write``: native fields, then the ``scoping-tui`` attributes over
+    them."""
     def extra(element: dict[str, Any]) -> dict[str, Any]:
         found: dict[str, Any] = (element.get("attributes") or {}).get(KEY, {})
         return found

@@ -13,8 +13,8 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import load_catalog
-from scoping_tui.export.reports import REPORT_FORMATS, render_report
-from scoping_tui.export.threat_composer import render_threat_composer
+from scoping_tui.formats.registry import REPORT_FORMATS, render_report
+from scoping_tui.formats.threat_composer.write import render_threat_composer
 from tests.conftest import ROOT
 from tests.interop_support import (
     assessed,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.gitrev import GitError, display_name, read_at_revision
+from scoping_tui.cli.gitrev import GitError, display_name, read_at_revision
 from tests.git_support import git, plain_git
 
 

@@ -49,9 +49,9 @@ from scoping_tui.export.html import SCRIPT
 from scoping_tui.export.json_report import render_json
 from scoping_tui.export.markdown import render_markdown
 from scoping_tui.export.mermaid import render_mermaid
-from scoping_tui.export.reports import render_report
 from scoping_tui.export.sarif import render_sarif
 from scoping_tui.export.view import DiagramView, clean
+from scoping_tui.formats.registry import render_report
 from scoping_tui.model.load import DEFAULT_MAX_BYTES
 from scoping_tui.model.text import printable
 from scoping_tui.model.types import SystemModel

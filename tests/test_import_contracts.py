@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+LAYERS = "Layers: cli, tui, editing, formats, export, engine, model, util"
 
 
 def lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
@@ -53,4 +54,19 @@ def test_the_model_importing_a_format_breaks_them(tmp_path: Path) -> None:
     done = lint_with_a_bad_import(tmp_path, "model/schema_line.py",
                                   "import scoping_tui.export.dot")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "never the other way BROKEN" in done.stdout
+    assert LAYERS + " BROKEN" in done.stdout
+    assert "scoping_tui.model.schema_line -> scoping_tui.export.dot" in done.stdout
+
+
+def test_the_editing_core_importing_the_ui_breaks_them(tmp_path: Path) -> None:
+    done = lint_with_a_bad_import(tmp_path, "editing/workspace.py",
+                                  "import scoping_tui.tui.app")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert LAYERS + " BROKEN" in done.stdout
+    assert "The core never imports Textual, the CLI or the TUI BROKEN" in done.stdout
+
+
+def test_a_utility_importing_the_model_breaks_them(tmp_path: Path) -> None:
+    done = lint_with_a_bad_import(tmp_path, "util/fileio.py", "import scoping_tui.model.load")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "scoping_tui.util.fileio -> scoping_tui.model.load" in done.stdout

@@ -3,12 +3,12 @@
 The fixtures live in ``tests/data/interop/otm/`` (its README says what each is). Every import
 goes through ``import_file`` as the CLI does; the YAML it writes is loaded again with the model
 loader and analysed, and the tests assert what a user would see in the model and its findings.
-The round trip exports every bundled sample with ``scoping_tui.export.otm`` and imports it back.
+The round trip exports every bundled sample with ``scoping_tui.formats.otm.write`` and imports it
+back.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -17,10 +17,11 @@ import pytest
 
 from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.export.otm import render_otm
-from scoping_tui.interop import otm
-from scoping_tui.interop.common import ImportFailed, read_source
-from scoping_tui.interop.importer import FORMATS, ImportResult, converter, import_file
+from scoping_tui.formats.common import ImportFailed, read_source
+from scoping_tui.formats.importer import ImportResult, import_file
+from scoping_tui.formats.otm import read as otm
+from scoping_tui.formats.otm.write import render_otm
+from scoping_tui.formats.registry import IMPORT_FORMATS, reader
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_model
 from tests import interop_support
@@ -55,9 +56,9 @@ def test_otm_files_are_recognised_and_no_other_importer_claims_them() -> None:
     for path in (PLAIN, README_STYLE):
         data = read_source(path).data
         assert otm.detect(data)
-        for name, module in FORMATS.items():
-            if name != "otm" and importlib.util.find_spec(module) is not None:
-                assert not converter(name).detect(data), f"{name} claims {path.name}"
+        for name in IMPORT_FORMATS:
+            if name != "otm":
+                assert not reader(name).detect(data), f"{name} claims {path.name}"
     assert not otm.detect({"version": 1, "system": {"name": "ours"}})
     assert not otm.detect([{"otmVersion": "0.2.0"}])
 

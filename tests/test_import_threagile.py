@@ -14,9 +14,10 @@ import pytest
 
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop import pytm, threagile
-from scoping_tui.interop.common import read_source
-from scoping_tui.interop.importer import ImportResult, detect_format, import_file
+from scoping_tui.formats.common import read_source
+from scoping_tui.formats.importer import ImportResult, detect_format, import_file
+from scoping_tui.formats.pytm import read as pytm
+from scoping_tui.formats.threagile import read as threagile
 from scoping_tui.model.types import SystemModel
 from tests import interop_support
 from tests.interop_support import (

@@ -16,16 +16,18 @@ import pytest
 
 from scoping_tui.engine.assessment import assess
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop import threat_composer, threat_dragon, vocabulary
-from scoping_tui.interop.common import read_source
-from scoping_tui.interop.importer import ImportResult, detect_format, import_file
-from scoping_tui.interop.matching import (
+from scoping_tui.formats import vocabulary
+from scoping_tui.formats.common import read_source
+from scoping_tui.formats.importer import ImportResult, detect_format, import_file
+from scoping_tui.formats.matching import (
     CONTROL_PHRASES,
     THREAT_PHRASES,
     match_controls,
     match_threats,
 )
-from scoping_tui.interop.threat_composer import asset_type
+from scoping_tui.formats.threat_composer import read as threat_composer
+from scoping_tui.formats.threat_composer.read import asset_type
+from scoping_tui.formats.threat_dragon import read as threat_dragon
 from tests import interop_support
 from tests.interop_support import (
     INTEROP,

@@ -15,9 +15,11 @@ import pytest
 
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop import threat_composer, threat_dragon, vocabulary
-from scoping_tui.interop.common import read_source
-from scoping_tui.interop.importer import ImportResult, detect_format, import_file
+from scoping_tui.formats import vocabulary
+from scoping_tui.formats.common import read_source
+from scoping_tui.formats.importer import ImportResult, detect_format, import_file
+from scoping_tui.formats.threat_composer import read as threat_composer
+from scoping_tui.formats.threat_dragon import read as threat_dragon
 from tests import interop_support
 from tests.interop_support import (
     INTEROP,

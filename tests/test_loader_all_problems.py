@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from scoping_tui.model.load import Document, parse
 from scoping_tui.model.validate import load_model
 from scoping_tui.tui.screens.main import MainScreen

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static, TabbedContent
 
+from scoping_tui.editing.workspace import Workspace
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.widgets.element_editor import ElementEditor
 from scoping_tui.tui.widgets.problems_panel import ProblemsPanel
-from scoping_tui.workspace import Workspace
 from tests.tui.conftest import AS_OF, app_for, settle
 
 LIMIT = 4096
@@ -94,7 +94,7 @@ def test_a_6_gib_file_opens_under_a_1_gib_memory_limit(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_AS, ({MEMORY}, {MEMORY}))
         from pathlib import Path
         from scoping_tui.engine.catalog import load_catalog
-        from scoping_tui.workspace import Workspace
+        from scoping_tui.editing.workspace import Workspace
         workspace = Workspace.open(Path({str(path)!r}), load_catalog())
         print(workspace.edit_error)
         print(workspace.analyse().diagnostics[0].code)

@@ -131,7 +131,7 @@ def test_the_ui_opens_a_fifo_read_only_with_the_reason(fifo: Path) -> None:
     done = run_python(f"""
         from pathlib import Path
         from scoping_tui.engine.catalog import load_catalog
-        from scoping_tui.workspace import Workspace
+        from scoping_tui.editing.workspace import Workspace
         workspace = Workspace.open(Path({str(fifo)!r}), load_catalog())
         print(workspace.editable is None)
         print(workspace.edit_error)

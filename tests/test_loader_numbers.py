@@ -20,7 +20,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from scoping_tui.model.load import Document, LoadFailure, parse
 from scoping_tui.model.validate import load_model
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from scoping_tui.model.diagnostics import Severity
 from scoping_tui.model.load import Document, LoadFailure, parse
 from scoping_tui.model.validate import load_text

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.cli import main
-from scoping_tui.locations import model_schema_path
+from scoping_tui.cli.entry import main
 from scoping_tui.model.schema_line import with_schema_line
+from scoping_tui.util.locations import model_schema_path
 from tests.git_support import git
 
 PREFIX = "# yaml-language-server: $schema="

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoping_tui.confine import OutsideFolder, confined_path, inside, typed_path
+from scoping_tui.util.confine import OutsideFolder, confined_path, inside, typed_path
 
 
 @pytest.fixture

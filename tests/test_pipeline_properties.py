@@ -45,7 +45,7 @@ from scoping_tui.export.text import render_text
 from scoping_tui.export.text_diagram import render_text_diagram
 from scoping_tui.model.diagnostics import Severity, has_errors
 from scoping_tui.model.schema import enum_values, model_schema, section_types
-from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.semantic import KnownIds
 from scoping_tui.model.validate import LoadResult, load_text
 from tests.tools_support import required_program
 
@@ -69,7 +69,7 @@ def catalog() -> Catalog:
 
 @cache
 def known_ids() -> KnownIds:
-    return KnownIds(frozenset(catalog().controls), frozenset(catalog().threats))
+    return catalog().known_ids()
 
 
 @cache

@@ -8,10 +8,8 @@ from typing import Any, get_args
 
 import pytest
 
-from scoping_tui.engine.scope import agentic_scope, generative_scope, scope_mismatches
-from scoping_tui.locations import model_schema_path
-from scoping_tui.model.edit import EditableModel
-from scoping_tui.model.questionnaire import (
+from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.questionnaire import (
     QUESTIONS,
     QUESTIONS_BY_ID,
     Agency,
@@ -23,8 +21,10 @@ from scoping_tui.model.questionnaire import (
     Users,
     build_model,
 )
+from scoping_tui.engine.scope import agentic_scope, generative_scope, scope_mismatches
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_text
+from scoping_tui.util.locations import model_schema_path
 
 # What the answers imply, written out from the two AWS matrices rather than taken from the
 # code under test.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from scoping_tui.cli import main
+from scoping_tui.cli.entry import main
 from tests.conftest import ROOT
 
 HOSTILE = ("Leaks data. [Open the runbook](https://evil.example/phish) "

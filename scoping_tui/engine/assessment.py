@@ -20,8 +20,8 @@ from scoping_tui.engine.controls import (
 from scoping_tui.engine.index import ModelIndex
 from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
 from scoping_tui.engine.threats import SEVERITIES, FactCache, derive_findings
-from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.types import SystemModel
+from scoping_tui.util.gcpause import paused_gc
 
 
 @dataclass(frozen=True)

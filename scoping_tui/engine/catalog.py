@@ -20,13 +20,14 @@ from scoping_tui.engine.conditions import (
     ConditionError,
     compile_condition,
 )
-from scoping_tui.locations import models_dir
 from scoping_tui.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from scoping_tui.model.load import DEFAULT_MAX_BYTES, Document, LoadFailure, load_file
 from scoping_tui.model.paths import Path as DocPath
 from scoping_tui.model.paths import format_path
 from scoping_tui.model.schema import schema_diagnostics
+from scoping_tui.model.semantic import KnownIds
 from scoping_tui.model.suggest import did_you_mean
+from scoping_tui.util.locations import models_dir
 
 PHASES = ("prototype", "production", "scaled")
 LEVELS = ("low", "medium", "high")
@@ -104,6 +105,10 @@ class Catalog:
     def reference_title(self, framework: str, ref: str) -> str:
         found = self.frameworks.get(framework)
         return found.ids.get(ref, "") if found else ""
+
+    def known_ids(self) -> KnownIds:
+        """The ids a model's controls and accepted risks may name, for validating models."""
+        return KnownIds(frozenset(self.controls), frozenset(self.threats))
 
 
 class CatalogError(Exception):

@@ -21,6 +21,7 @@ from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
 from scoping_tui.engine.safeguards import Weakening, weakenings
 from scoping_tui.engine.scope import Scope
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.model.references import REFERENCES
 from scoping_tui.model.types import (
     AcceptedRisk,
     AgentFacts,
@@ -158,6 +159,11 @@ def _facts(prefix: str, facts: Any, empty: Any, ref: Ref, refs: frozenset[str] =
     return out
 
 
+_AGENT_REFERENCES = frozenset(r.keys[1] for r in REFERENCES
+                              if r.keys[0] == "agent" and len(r.keys) == 2)
+"""The agent's fields that name other elements (its tool grants are compared one by one)."""
+
+
 def _component(component: Component, ref: Ref) -> Flat:
     out: Flat = {
         "name": component.name,
@@ -172,8 +178,7 @@ def _component(component: Component, ref: Ref) -> Flat:
         "tags": _plain(component.tags),
     }
     out.update(_facts("model", component.model, ModelFacts(), ref))
-    out.update(_facts("agent", component.agent, AgentFacts(), ref,
-                      frozenset({"model", "memory", "delegates_to"})))
+    out.update(_facts("agent", component.agent, AgentFacts(), ref, _AGENT_REFERENCES))
     grants: dict[str, set[str]] = {}
     for grant in component.agent.tools if component.agent is not None else ():
         grants.setdefault(ref(grant.tool), set()).update(grant.permissions)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from scoping_tui.locations import schemas_dir
+from scoping_tui.util.locations import schemas_dir
 
 SCHEMAS = ("system-model", "catalog", "references")
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.diagnostics import START, Diagnostic, Position, Severity
 from scoping_tui.model.paths import Path, format_path
+from scoping_tui.util.gcpause import paused_gc
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """Largest model file read by default (5 MiB); ``SCOPING_TUI_MAX_BYTES`` or ``--max-size``

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from scoping_tui.locations import schemas_dir
 from scoping_tui.model.diagnostics import Diagnostic, Position, Severity, quoted
 from scoping_tui.model.fastschema import quick_validator
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path, format_path
 from scoping_tui.model.suggest import did_you_mean
+from scoping_tui.util.locations import schemas_dir
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoping_tui.fileio import atomic_write_bytes
-from scoping_tui.locations import model_schema_path
+from scoping_tui.util.fileio import atomic_write_bytes
+from scoping_tui.util.locations import model_schema_path
 
 SCHEMA_FOLDER = ".scoping-tui"
 SCHEMA_NAME = "system-model.schema.json"

@@ -14,13 +14,15 @@ from typing import Any
 from scoping_tui.model.diagnostics import Diagnostic, Severity, quoted
 from scoping_tui.model.load import Document
 from scoping_tui.model.paths import Path, format_path
+from scoping_tui.model.references import model_slots
 from scoping_tui.model.schema import enum_values, section_types
 from scoping_tui.model.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
-class Catalog:
-    """Ids the knowledge base knows, so control and threat references can be checked."""
+class KnownIds:
+    """The control and threat ids the knowledge base knows, so a model's references to them can
+    be checked without loading the knowledge base itself (`Catalog.known_ids()` builds one)."""
 
     controls: frozenset[str]
     threats: frozenset[str]
@@ -38,7 +40,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
+def semantic_diagnostics(document: Document, catalog: KnownIds | None = None,
                          today: dt.date | None = None) -> list[Diagnostic]:
     data = document.data
     if not isinstance(data, dict):
@@ -94,16 +96,18 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
                 add(path, f"{format_path(path)}: {quoted(ref)} is {_a(ref_type)}, expected "
                     f"{' or '.join(allowed_types)}", "wrong-reference-type", Severity.WARNING)
 
-    for index, item in _items(data, "boundaries"):
-        check_ref(("boundaries", index, "parent"), item.get("parent"), boundaries,
-                  "boundary")
+    pools: dict[str, Collection[str]] = {"boundaries": boundaries, "components": components,
+                                         "elements": first_seen}
+    referenced: set[str] = set()
+    for ref_path, value, reference in model_slots(data):
+        check_ref(ref_path, value, pools[reference.pool], reference.what, reference.types)
+        if reference.pool == "components" and isinstance(value, str):
+            referenced.add(value)
     _check_cycles(data, boundaries, add)
 
-    referenced: set[str] = set()
     sections = section_types()
     for index, item in _items(data, "components"):
         base: Path = ("components", index)
-        check_ref((*base, "boundary"), item.get("boundary"), boundaries, "boundary")
         ctype = _str(item.get("type"))
         for section, types in sections.items():
             # Only a real type can be the wrong one for a section: `type: agnet` is the
@@ -119,36 +123,14 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
                     "approvals and triggers are unknown", "agent-without-tools",
                     Severity.WARNING)
             continue
-        apath: Path = (*base, "agent")
-        model_ref = agent.get("model")
-        check_ref((*apath, "model"), model_ref, components, "component",
-                  sections["model"])
-        referenced.update(r for r in [_str(model_ref)] if r)
         tools = agent.get("tools")
         if (not isinstance(tools, list) or not tools) and not agent.get("delegates_to"):
-            add(apath, f"{ctype} {quoted(item.get('id'))} lists no tools; an agent with no tools "
-                "cannot act, so it is probably a plain service or its tools are missing",
-                "agent-without-tools", Severity.WARNING, on_key=True)
-        for t_index, grant in enumerate(tools if isinstance(tools, list) else []):
-            if isinstance(grant, dict):
-                tool_ref = grant.get("tool")
-                check_ref((*apath, "tools", t_index, "tool"), tool_ref, components,
-                          "component",
-                          (*sections["tool"], "agent", "orchestrator", "service",
-                           "data-store", "knowledge-base", "vector-store", "memory"))
-                referenced.update(r for r in [_str(tool_ref)] if r)
-        for key, what, types in (("memory", "component", ()),
-                                 ("delegates_to", "agent", sections["agent"])):
-            refs = agent.get(key)
-            for r_index, ref in enumerate(refs if isinstance(refs, list) else []):
-                check_ref((*apath, key, r_index), ref, components, what, types)
-                referenced.update(r for r in [_str(ref)] if r)
+            add((*base, "agent"), f"{ctype} {quoted(item.get('id'))} lists no tools; an agent "
+                "with no tools cannot act, so it is probably a plain service or its tools are "
+                "missing", "agent-without-tools", Severity.WARNING, on_key=True)
 
     for index, item in _items(data, "flows"):
         base = ("flows", index)
-        for key in ("from", "to"):
-            check_ref((*base, key), item.get(key), components, "component")
-            referenced.update(r for r in [_str(item.get(key))] if r)
         if _str(item.get("from")) is not None and item.get("from") == item.get("to"):
             add(base, f"flow {quoted(item.get('id'))} goes from {quoted(item.get('from'))} to "
                 "itself", "self-flow", Severity.WARNING)
@@ -162,15 +144,11 @@ def semantic_diagnostics(document: Document, catalog: Catalog | None = None,
                 Severity.WARNING)
 
     for index, item in _items(data, "controls"):
-        base = ("controls", index)
         control_id = _str(item.get("control"))
         if catalog is not None and control_id is not None and control_id not in catalog.controls:
-            add((*base, "control"), f"no control in the catalog has the id {quoted(control_id)}"
-                f"{did_you_mean(control_id, catalog.controls)}", "unknown-control")
-        targets = item.get("targets")
-        if isinstance(targets, list):
-            for t_index, target in enumerate(targets):
-                check_ref((*base, "targets", t_index), target, first_seen, "element")
+            add(("controls", index, "control"), f"no control in the catalog has the id "
+                f"{quoted(control_id)}{did_you_mean(control_id, catalog.controls)}",
+                "unknown-control")
 
     for index, item in _items(data, "accepted_risks"):
         base = ("accepted_risks", index)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoping_tui.gcpause import paused_gc
 from scoping_tui.model.build import build_model
 from scoping_tui.model.diagnostics import (
     Diagnostic,
@@ -18,8 +17,9 @@ from scoping_tui.model.diagnostics import (
 )
 from scoping_tui.model.load import Document, LoadFailure, load_file, parse
 from scoping_tui.model.schema import schema_diagnostics
-from scoping_tui.model.semantic import Catalog, semantic_diagnostics
+from scoping_tui.model.semantic import KnownIds, semantic_diagnostics
 from scoping_tui.model.types import SystemModel
+from scoping_tui.util.gcpause import paused_gc
 
 ModelCheck = Callable[[SystemModel], Sequence[Diagnostic]]
 
@@ -57,7 +57,7 @@ def catalog_file_diagnostic(document: Document) -> Diagnostic | None:
         "of extra threats and controls is passed with --catalog", "catalog-file")
 
 
-def validate_document(document: Document, catalog: Catalog | None = None,
+def validate_document(document: Document, catalog: KnownIds | None = None,
                       checks: Sequence[ModelCheck] = (), today: dt.date | None = None,
                       ) -> LoadResult:
     not_a_model = catalog_file_diagnostic(document)
@@ -76,7 +76,7 @@ def validate_document(document: Document, catalog: Catalog | None = None,
     return LoadResult(model, tuple(sort_diagnostics(found)), document)
 
 
-def load_model(path: Path | str, display: str | None = None, *, catalog: Catalog | None = None,
+def load_model(path: Path | str, display: str | None = None, *, catalog: KnownIds | None = None,
                checks: Sequence[ModelCheck] = (), max_bytes: int | None = None,
                today: dt.date | None = None) -> LoadResult:
     """Load, validate and build a model file; never raises for bad input."""
@@ -86,7 +86,7 @@ def load_model(path: Path | str, display: str | None = None, *, catalog: Catalog
     return validate_document(loaded, catalog, checks, today)
 
 
-def load_text(text: str, file: str, *, catalog: Catalog | None = None,
+def load_text(text: str, file: str, *, catalog: KnownIds | None = None,
               checks: Sequence[ModelCheck] = (), today: dt.date | None = None) -> LoadResult:
     loaded = parse(text, file)
     if isinstance(loaded, LoadFailure):

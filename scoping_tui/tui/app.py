@@ -1,4 +1,4 @@
-"""The Textual application: a thin shell over ``scoping_tui.workspace``.
+"""The Textual application: a thin shell over ``scoping_tui.editing.workspace``.
 
 Workers compute, handlers mutate: every edit schedules a debounced re-analysis in a thread
 worker, which posts ``AnalysisDone``; the handler on the main thread pushes the result down to
@@ -20,9 +20,10 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
+from scoping_tui.editing.recovery import Recovery
+from scoping_tui.editing.workspace import Analysis, ConflictError, EditError, Workspace
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.model.text import printable
-from scoping_tui.recovery import Recovery
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.recent import remember
@@ -30,7 +31,6 @@ from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.screens.start import StartScreen
 from scoping_tui.tui.text import TerminalSafe, shown
 from scoping_tui.tui.widgets.element_editor import TYPING_PAUSE, ElementEditor
-from scoping_tui.workspace import Analysis, ConflictError, EditError, Workspace
 
 DEBOUNCE_SECONDS = 0.3
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from scoping_tui.editing.workspace import Edit
 from scoping_tui.model.paths import Path
-from scoping_tui.workspace import Edit
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scoping_tui.fileio import atomic_write_text
-from scoping_tui.locations import state_dir
+from scoping_tui.util.fileio import atomic_write_text
+from scoping_tui.util.locations import state_dir
 
 LIMIT = 10
 

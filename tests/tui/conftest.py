@@ -47,11 +47,13 @@ async def settle(app: ScopingApp, pilot) -> None:  # type: ignore[no-untyped-def
     raise AssertionError("analysis did not settle")
 
 
-async def until(pilot, condition, what: str = "the condition") -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, condition, what: str = "the condition",  # type: ignore[no-untyped-def]
+                step: float | None = None) -> None:
     """Wait refresh by refresh (never on a clock) until ``condition()`` holds: a loaded
-    machine may need several refreshes for rows, overlays and cursors to arrive."""
+    machine may need several refreshes for rows, overlays and cursors to arrive. What a timer
+    brings about (the typing pause) gives ``step``: refreshes that far apart, for it to fire."""
     for _ in range(300):
         if condition():
             return
-        await pilot.pause()
+        await pilot.pause(step)
     raise AssertionError(f"waited in vain for {what}")

@@ -208,7 +208,7 @@ class TestElementForm:
             owner.value = ""
             await pilot.press(*"Platform team ")
             await until(pilot, lambda: model_data(app)["components"][3].get("owner")
-                        == "Platform team", "the typed owner in the model")
+                        == "Platform team", "the typed owner in the model", step=0.05)
             await settle(app, pilot)
             assert "● unsaved" in str(app.screen.query_one(StatusBar).render())
             # The field keeps what was typed, trailing space and cursor included, and focus.

@@ -10,13 +10,13 @@ import pytest
 from textual.widgets import Input, OptionList, RadioSet, SelectionList, Static
 
 from scoping_tui.engine.catalog import load_catalog
-from scoping_tui.locations import model_schema_path
 from scoping_tui.model.validate import load_model
 from scoping_tui.tui.app import ScopingApp
 from scoping_tui.tui.recent import load_recent, recent_file, remember, state_dir
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.screens.questionnaire import QuestionnaireScreen, file_name_for
 from scoping_tui.tui.screens.start import StartScreen
+from scoping_tui.util.locations import model_schema_path
 from tests.conftest import ROOT
 from tests.tui.conftest import AS_OF, settle
 

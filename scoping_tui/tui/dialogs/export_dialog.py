@@ -4,7 +4,7 @@ Writing happens in a thread worker (Graphviz can take a moment); files are writt
 never over the model file, and an existing file is replaced only after asking. Without
 Graphviz an image export writes the DOT source next to it instead and says how to render it.
 When the app is confined to the model's folder (served to a browser), a path leading out of it
-is refused with the reason (see ``scoping_tui.confine``).
+is refused with the reason (see ``scoping_tui.util.confine``).
 """
 
 from __future__ import annotations
@@ -19,33 +19,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from scoping_tui.confine import OutsideFolder, inside, typed_path
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.export.dot import GraphvizError, render_dot, render_graph
-from scoping_tui.export.reports import render_report
 from scoping_tui.export.view import DiagramView, describe
-from scoping_tui.fileio import atomic_write_bytes, atomic_write_text
+from scoping_tui.formats import registry
+from scoping_tui.formats.registry import BY_NAME, extension, format_for_path, render_report
 from scoping_tui.model.types import SystemModel
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
-from scoping_tui.workspace import Analysis, Workspace
+from scoping_tui.util.confine import OutsideFolder, inside, typed_path
+from scoping_tui.util.fileio import atomic_write_bytes, atomic_write_text
 
-DIAGRAM_FORMATS = {
-    "svg": "Diagram: SVG image",
-    "png": "Diagram: PNG image",
-    "pdf": "Diagram: PDF",
-    "dot": "Diagram: Graphviz DOT source",
-    "mmd": "Diagram: Mermaid",
-}
-REPORT_FORMATS = {
-    "md": "Report: Markdown",
-    "html": "Report: HTML (with the diagram)",
-    "json": "Report: JSON",
-    "sarif": "Report: SARIF 2.1.0",
-    "csv": "Report: CSV of findings",
-    "threat-composer": "Report: AWS Threat Composer (.tc.json)",
-    "otm": "Report: Open Threat Model (.otm.json)",
-}
-EXTENSIONS = {"threat-composer": "tc.json", "otm": "otm.json"}
+DIAGRAM_FORMATS = {name: BY_NAME[name].label for name in registry.DIAGRAM_FORMATS}
+REPORT_FORMATS = {name: BY_NAME[name].label for name in registry.REPORT_FORMATS}
 FORMATS = {**DIAGRAM_FORMATS, **REPORT_FORMATS}
 IMAGE_FORMATS = ("svg", "png", "pdf")
 
@@ -63,7 +49,7 @@ class Written:
 
 def default_path(model_path: Path, fmt: str) -> Path:
     """``<stem>.<ext>`` next to the model file."""
-    return model_path.with_name(f"{model_path.stem}.{EXTENSIONS.get(fmt, fmt)}")
+    return model_path.with_name(f"{model_path.stem}.{extension(fmt)}")
 
 
 def view_choices(model: SystemModel | None) -> list[tuple[str, str]]:
@@ -220,9 +206,11 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Select.Changed, "#export-format")
     def _format_changed(self) -> None:
         box = self.query_one("#export-path", Input)
-        path = Path(box.value)
-        if path.suffix.lstrip(".") in FORMATS:
-            box.value = str(path.with_suffix(f".{self.fmt}"))
+        current = format_for_path(box.value, tuple(FORMATS))
+        if current is not None:  # swap the whole known ending: app.tc.json, not app.tc.md
+            ending = next(e for e in BY_NAME[current].extensions
+                          if box.value.lower().endswith("." + e))
+            box.value = f"{box.value[:-len(ending)]}{extension(self.fmt)}"
         self._diagram_options()
 
     def _target(self) -> Path | None:

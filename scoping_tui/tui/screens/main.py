@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import Path
 from scoping_tui.tui.messages import ElementHighlighted, ElementSelected, JumpTo
 from scoping_tui.tui.widgets.controls_panel import ControlsPanel
@@ -22,7 +23,6 @@ from scoping_tui.tui.widgets.panel import Panel
 from scoping_tui.tui.widgets.problems_panel import ProblemsPanel
 from scoping_tui.tui.widgets.scope_panel import ScopePanel
 from scoping_tui.tui.widgets.status_bar import StatusBar
-from scoping_tui.workspace import Analysis, Workspace
 
 TABS = ("element", "findings", "controls", "scope", "problems", "diagram")
 _KINDS = {"components": "component", "flows": "flow", "boundaries": "boundary",

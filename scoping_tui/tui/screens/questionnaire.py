@@ -29,10 +29,10 @@ from textual.widgets import (
     Static,
 )
 
-from scoping_tui.confine import OutsideFolder, typed_path
-from scoping_tui.fileio import atomic_write_text
-from scoping_tui.model.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
+from scoping_tui.editing.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
 from scoping_tui.model.schema_line import place_schema, with_schema_line
+from scoping_tui.util.confine import OutsideFolder, typed_path
+from scoping_tui.util.fileio import atomic_write_text
 
 
 def resolve(text: str, base: Path | None = None, confine_to: Path | None = None) -> Path:

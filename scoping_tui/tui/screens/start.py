@@ -16,9 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scoping_tui.confine import OutsideFolder, inside
+from scoping_tui.editing.workspace import Workspace
 from scoping_tui.engine.catalog import load_catalog
-from scoping_tui.locations import samples_dir
 from scoping_tui.tui.recent import load_recent, remember
 from scoping_tui.tui.screens.questionnaire import (
     QuestionnaireScreen,
@@ -26,7 +25,8 @@ from scoping_tui.tui.screens.questionnaire import (
     resolve,
     yaml_name,
 )
-from scoping_tui.workspace import Workspace
+from scoping_tui.util.confine import OutsideFolder, inside
+from scoping_tui.util.locations import samples_dir
 
 if TYPE_CHECKING:
     from scoping_tui.tui.app import ScopingApp

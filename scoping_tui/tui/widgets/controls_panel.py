@@ -14,11 +14,12 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import DataTable, ProgressBar, Select, Static
 
+from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.workspace import Analysis, Edit, Workspace
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.controls import SYSTEM, Requirement
 from scoping_tui.export.words import plural
-from scoping_tui.model.edit import EditableModel
 from scoping_tui.tui.dialogs.implement_control import (
     ControlDecision,
     ImplementControlDialog,
@@ -26,7 +27,6 @@ from scoping_tui.tui.dialogs.implement_control import (
 )
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Edit, Workspace
 
 STATUS_STYLE = {"implemented": "green", "not-applicable": "dim", "partial": "yellow",
                 "planned": "cyan", "missing": "red"}

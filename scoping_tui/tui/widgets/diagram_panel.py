@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.widgets import Button, Static
 
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.export.text_diagram import render_text_diagram
 from scoping_tui.tui.dialogs.export_dialog import ExportDialog
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Workspace
 
 
 class DiagramPanel(Panel):

@@ -29,8 +29,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from scoping_tui.model.edit import EditableModel
+from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import format_path
+from scoping_tui.model.references import TOOL_TARGET_TYPES, Reference, in_definition
 from scoping_tui.model.schema import model_schema, section_types
 from scoping_tui.model.text import printable, restore
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
@@ -46,7 +48,6 @@ from scoping_tui.tui.widgets.model_tree import (
     used_ids,
 )
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Workspace
 
 FieldPath = tuple[str | int, ...]
 """A path inside the element, e.g. ``("agent", "approval")``."""
@@ -67,14 +68,6 @@ KIND_TITLES = {"system": "System", "component": "Component", "flow": "Data flow"
                "accepted_risk": "Accepted risk"}
 SECTION_DEFINITIONS = {"model": "modelFacts", "agent": "agentFacts", "store": "storeFacts",
                        "tool": "toolFacts"}
-# Which ids a reference offers: (schema definition, key) -> source.
-REFERENCES = {("component", "boundary"): "boundaries", ("boundary", "parent"): "boundaries",
-              ("flow", "from"): "components", ("flow", "to"): "components",
-              ("agentFacts", "model"): "models"}
-REFERENCE_LISTS = {("agentFacts", "memory"): "stores", ("agentFacts", "delegates_to"): "agents"}
-TOOL_TARGET_TYPES = (*section_types()["tool"], "agent", "orchestrator", "service",
-                     "data-store", "knowledge-base", "vector-store", "memory")
-"""Types an agent's tool grant may point at (as the model's checks allow)."""
 BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
 SELECT_KINDS = ("enum", "type", "bool", "int", "ref", "grant-tool", "grant-add")
 LIST_KINDS = ("enums", "refs", "targets", "grant-permissions")
@@ -94,7 +87,8 @@ class FieldSpec:
     grant-permissions, grant-remove, grant-add, section-remove; heading, note (no value)."""
     options: tuple[tuple[str, Any], ...] = ()
     required: bool = False
-    source: str = ""
+    reference: Reference | None = None
+    """For an id field: which elements it may name (model/references.py)."""
     """For references: which ids are offered (boundaries, components, models, ...)."""
 
 
@@ -133,6 +127,7 @@ def _scale_options(node: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 def definition_fields(definition: str, base: FieldPath = ()) -> tuple[FieldSpec, ...]:
     """The fields of a schema definition, in schema order (sections and grants excluded)."""
     node = _definitions()[definition]
+    references = in_definition(definition)
     required = set(node.get("required", ()))
     out: list[FieldSpec] = []
     for key, raw in node.get("properties", {}).items():
@@ -144,12 +139,12 @@ def definition_fields(definition: str, base: FieldPath = ()) -> tuple[FieldSpec,
         kind = prop.get("type")
         if key == "id":
             out.append(_replace(spec, kind="id"))
-        elif (definition, key) in REFERENCES:
-            out.append(_replace(spec, kind="ref", source=REFERENCES[definition, key]))
-        elif (definition, key) in REFERENCE_LISTS:
-            out.append(_replace(spec, kind="refs", source=REFERENCE_LISTS[definition, key]))
-        elif "anyOf" in prop:
-            out.append(_replace(spec, kind="targets", source="components"))
+        elif "anyOf" in prop:  # a control's targets: "*" or a list of ids
+            out.append(_replace(spec, kind="targets", reference=references.get(key)))
+        elif key in references:
+            reference = references[key]
+            out.append(_replace(spec, kind="refs" if reference.many else "ref",
+                                reference=reference))
         elif kind == "boolean":
             out.append(_replace(spec, kind="bool", options=BOOLEAN_OPTIONS))
         elif kind == "integer":
@@ -561,19 +556,13 @@ class ElementEditor(Panel):
             ids = [c for c in component_ids(data, TOOL_TARGET_TYPES) if c != own]
             options = tuple((c, c) for c in ids)
         elif spec.kind in ("ref", "refs", "targets"):
-            source = spec.source
-            if source == "boundaries":
+            reference = spec.reference
+            if reference is not None and reference.pool == "boundaries":
                 ids = [b for _, b in element_ids(data, "boundary")
-                       if not b.startswith("#") and not (self._element[0] == "boundary"
-                                                         and b == own)]
-            elif source == "models":
-                ids = component_ids(data, section_types()["model"])
-            elif source == "stores":
-                ids = component_ids(data, section_types()["store"])
-            elif source == "agents":
-                ids = [c for c in component_ids(data, section_types()["agent"]) if c != own]
-            else:
-                ids = component_ids(data)
+                       if not b.startswith("#") and b != own]
+            else:  # the editor offers components; a target may also be typed as a flow's id
+                choices = reference.choices if reference is not None else ()
+                ids = [c for c in component_ids(data, choices or None) if c != own]
             options = tuple((c, c) for c in ids)
             if spec.kind == "targets":
                 options = (("* the whole system", "*"), *options)

@@ -19,15 +19,15 @@ from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static
 
+from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.workspace import Analysis, Edit, Workspace
 from scoping_tui.engine.controls import FindingStatus
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.words import plural
-from scoping_tui.model.edit import EditableModel
 from scoping_tui.tui.dialogs.accept_risk import Acceptance, AcceptRiskDialog
 from scoping_tui.tui.dialogs.finding_detail import DetailAction, FindingDetail
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Edit, Workspace
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 STATUS_LABEL = {"open": "open", "partially-mitigated": "partial", "mitigated": "mitigated",

@@ -18,13 +18,13 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from scoping_tui.model.edit import EditableModel
+from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import format_path
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
 from scoping_tui.tui.messages import EditRequested, ElementHighlighted, ElementSelected
-from scoping_tui.workspace import Analysis, Workspace
 
 Key = tuple[str, str]
 """(kind, element id): kind is system, boundary, component, flow, control, accepted_risk or

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
-from scoping_tui.workspace import Analysis, Workspace
+from scoping_tui.editing.workspace import Analysis, Workspace
 
 
 class Panel(Widget):

@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.paths import Path
 from scoping_tui.tui.messages import JumpTo
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Workspace
 
 _PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 

@@ -17,6 +17,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.engine.scope import (
     AGENTIC_SCOPES,
     GENERATIVE_SCOPES,
@@ -24,9 +25,8 @@ from scoping_tui.engine.scope import (
     agentic_scope,
     generative_scope,
 )
-from scoping_tui.locations import models_dir
 from scoping_tui.tui.widgets.panel import Panel
-from scoping_tui.workspace import Analysis, Workspace
+from scoping_tui.util.locations import models_dir
 
 NARROW = 76
 """Below this width the matrices are drawn as lists: five columns would break every word."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.engine.threats import SEVERITIES
-from scoping_tui.workspace import Analysis, Workspace
 
 
 def status_text(analysis: Analysis | None, workspace: Workspace, busy: bool) -> str:

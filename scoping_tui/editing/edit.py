@@ -56,8 +56,9 @@ from ruamel.yaml.scalarstring import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from scoping_tui.fileio import atomic_write_text
 from scoping_tui.model.load import LoadFailure, read_bytes
+from scoping_tui.model.references import model_slots
+from scoping_tui.util.fileio import atomic_write_text
 
 PathKey = str | int
 ModelPath = tuple[PathKey, ...]
@@ -1039,34 +1040,9 @@ def _reference_slots(root: Any, old: str, new: str | None = None,
     if not isinstance(root, Mapping):
         return
     renamed = new if new is not None else old
-
-    def refs(base: ModelPath, node: Any, key: str) -> Iterator[tuple[ModelPath, str]]:
-        value = node.get(key) if isinstance(node, Mapping) else None
+    for path, value, _ in model_slots(root):
         if value == old:
-            yield (*base, key), renamed
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if item == old:
-                    yield (*base, key, index), renamed
-
-    for index, boundary in _indexed(root, "boundaries"):
-        yield from refs(("boundaries", index), boundary, "parent")
-    for index, component in _indexed(root, "components"):
-        base: ModelPath = ("components", index)
-        yield from refs(base, component, "boundary")
-        agent = component.get("agent")
-        if isinstance(agent, Mapping):
-            yield from refs((*base, "agent"), agent, "model")
-            tools = agent.get("tools")
-            for t_index, grant in enumerate(tools if isinstance(tools, list) else []):
-                yield from refs((*base, "agent", "tools", t_index), grant, "tool")
-            yield from refs((*base, "agent"), agent, "memory")
-            yield from refs((*base, "agent"), agent, "delegates_to")
-    for index, flow in _indexed(root, "flows"):
-        yield from refs(("flows", index), flow, "from")
-        yield from refs(("flows", index), flow, "to")
-    for index, control in _indexed(root, "controls"):
-        yield from refs(("controls", index), control, "targets")
+            yield path, renamed
     for index, risk in _indexed(root, "accepted_risks"):
         finding = risk.get("finding")
         match = _FINDING.match(finding) if isinstance(finding, str) else None

@@ -31,7 +31,7 @@ Plain OTM (IriusRisk, StartLeft, other tools) knows nothing of scoping-tui, so:
   the element. Anything else, and states we cannot place (rejected…), is a *human* note.
 - representations' diagram geometry is dropped (noted); ``ownerContact`` joins the owner.
 
-Our own export (``scoping_tui.export.otm``, whose docstring documents the layout) marks the
+Our own export (``scoping_tui.formats.otm.write``, whose docstring documents the layout) marks the
 project with ``attributes["scoping-tui"]`` (layout 1). Then every element carrying its own
 ``attributes["scoping-tui"]`` is restored exactly: the native fields plus those attributes
 (which win), the stand-in zone for components outside any boundary is dropped, the system's
@@ -52,13 +52,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ID_PATTERN, ImportFailed, ModelBuilder, Source
-from scoping_tui.interop.vocabulary import ordered_classes
+from scoping_tui.formats.common import ID_PATTERN, ImportFailed, ModelBuilder, Source
+from scoping_tui.formats.vocabulary import ordered_classes
 from scoping_tui.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from scoping_tui.model.load import Document, SourceMap
 from scoping_tui.model.paths import Path
+from scoping_tui.model.references import rewritten
 from scoping_tui.model.schema import enum_values, schema_diagnostics
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.semantic import semantic_diagnostics
 
 TITLE = "Open Threat Model (OTM)"
@@ -982,16 +982,8 @@ class _Converter:
 
     def agent_refs(self, agent: dict[str, Any]) -> None:
         """References inside an agent section follow ids that had to change."""
-        if "model" in agent:
-            agent["model"] = self.target(agent["model"])
-        tools = agent.get("tools")
-        if isinstance(tools, list):
-            agent["tools"] = [{**grant, "tool": self.target(grant.get("tool"))}
-                              if isinstance(grant, dict) and "tool" in grant else grant
-                              for grant in tools]
-        for key in ("memory", "delegates_to"):
-            if isinstance(agent.get(key), list):
-                agent[key] = [self.target(ref) for ref in agent[key]]
+        agent.update(rewritten({"agent": agent}, "components", self.target,
+                               within=("agent",))["agent"])
 
     def check_ours(self, at: Path, first_control: int, risks: list[dict[str, Any]]) -> None:
         """Check what the attributes restore against the model schema, with file positions.
@@ -1034,7 +1026,7 @@ class _Converter:
 
         mapped = _TranslatedMap(otm=self.s.document.source, translate=translate)
         check = Document(self.s.file, document, mapped, self.s.document.text)
-        known = KnownIds(frozenset(self.catalog.controls), frozenset(self.catalog.threats))
+        known = self.catalog.known_ids()
         errors = [d for d in schema_diagnostics(check) + semantic_diagnostics(check, known)
                   if d.severity is Severity.ERROR]
         if errors:

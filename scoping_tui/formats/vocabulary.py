@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from scoping_tui.interop.common import ModelBuilder, Source, comment_text
+from scoping_tui.formats.common import ModelBuilder, Source, comment_text
 from scoping_tui.model.paths import Path
 
 # --- data classes ----------------------------------------------------------------------------

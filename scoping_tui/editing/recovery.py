@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoping_tui.fileio import atomic_write_text
-from scoping_tui.locations import state_dir
+from scoping_tui.util.fileio import atomic_write_text
+from scoping_tui.util.locations import state_dir
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ModelBuilder, Source
-from scoping_tui.interop.matching import ControlSet, Match, Matcher, normalise, threat_list
-from scoping_tui.interop.vocabulary import (
+from scoping_tui.formats.common import ModelBuilder, Source
+from scoping_tui.formats.matching import ControlSet, Match, Matcher, normalise, threat_list
+from scoping_tui.formats.vocabulary import (
     NAME_LIMIT,
     SYSTEM_TEXT_LIMIT,
     clean_name,

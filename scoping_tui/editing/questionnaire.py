@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-from scoping_tui.locations import model_schema_path
-from scoping_tui.model.edit import reads_as_text
+from scoping_tui.editing.edit import reads_as_text
+from scoping_tui.util.locations import model_schema_path
 
 Ownership = Literal["consumer-app", "enterprise-app", "model-api", "fine-tuned", "self-trained"]
 Agency = Literal["none", "read-only", "acts"]

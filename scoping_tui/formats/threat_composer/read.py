@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source
-from scoping_tui.interop.matching import ControlSet, Match, Matcher, normalise, threat_list
-from scoping_tui.interop.vocabulary import (
+from scoping_tui.formats.common import ACCEPTANCE_DAYS, ModelBuilder, Source
+from scoping_tui.formats.matching import ControlSet, Match, Matcher, normalise, threat_list
+from scoping_tui.formats.vocabulary import (
     SYSTEM_TEXT_LIMIT,
     clean_name,
     clean_text,

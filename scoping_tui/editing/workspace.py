@@ -12,17 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scoping_tui.editing.edit import ConflictError, EditableModel, EditError
+from scoping_tui.editing.history import History
+from scoping_tui.editing.recovery import Recovery, discard_copy, read_copy, write_copy
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.model.diagnostics import Diagnostic, has_errors
-from scoping_tui.model.edit import ConflictError, EditableModel, EditError
-from scoping_tui.model.history import History
 from scoping_tui.model.load import LoadFailure, decode, parse, read_bytes
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_text
-from scoping_tui.recovery import Recovery, discard_copy, read_copy, write_copy
 
 __all__ = ["Analysis", "ConflictError", "EditError", "Workspace", "analyse"]
 
@@ -51,7 +50,7 @@ class Analysis:
 def analyse(text: str, file: str, catalog: Catalog, phase: str | None = None,
             as_of: dt.date | None = None) -> Analysis:
     """Validate and analyse one version of a model's text (safe to run in a worker thread)."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    known = catalog.known_ids()
     result = load_text(text, file, catalog=known, checks=[scope_mismatches], today=as_of)
     assessment = None
     if result.model is not None and not has_errors(result.diagnostics):

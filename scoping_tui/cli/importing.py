@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from scoping_tui.cli_support import (
+from scoping_tui.cli.support import (
     EXIT_OK,
     EXIT_USAGE,
     add_max_size,
@@ -19,9 +19,10 @@ from scoping_tui.cli_support import (
     line,
     plural,
 )
-from scoping_tui.fileio import atomic_write_text
-from scoping_tui.interop.common import ImportFailed, counts
-from scoping_tui.interop.importer import FORMATS, import_file
+from scoping_tui.formats.common import ImportFailed, counts
+from scoping_tui.formats.importer import import_file
+from scoping_tui.formats.registry import IMPORT_FORMATS
+from scoping_tui.util.fileio import atomic_write_text
 
 DESCRIPTION = """\
 Convert a threat model written by another tool into a scoping-tui model:
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="write the model here (default: standard output); an existing "
                         "file is kept unless --force")
-    parser.add_argument("--from", dest="source_format", choices=tuple(FORMATS), default=None,
+    parser.add_argument("--from", dest="source_format", choices=IMPORT_FORMATS, default=None,
                         help="the source format (default: recognised from the content)")
     parser.add_argument("--force", action="store_true",
                         help="replace OUT if it exists (never the imported file itself)")
@@ -67,6 +68,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
                         "no expiry get one 90 days after it, and accepted risks are kept only "
                         "where the analysis on that date finds them")
     add_max_size(parser)
+    parser.set_defaults(run=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,8 +20,8 @@ import re
 from typing import Any
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ACCEPTANCE_DAYS, ModelBuilder, Source
-from scoping_tui.interop.vocabulary import (
+from scoping_tui.formats.common import ACCEPTANCE_DAYS, ModelBuilder, Source
+from scoping_tui.formats.vocabulary import (
     LLM_WORDS,
     agent_section,
     class_patterns,

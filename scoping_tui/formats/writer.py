@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from scoping_tui.interop.common import ModelBuilder, Note, comment_text, counts
+from scoping_tui.formats.common import ModelBuilder, Note, comment_text, counts
 
 _SECTIONS = ("boundaries", "components", "flows", "controls", "accepted_risks")
 _LABELS = {"mapped": "mapped", "guessed": "guessed", "human": "decide"}

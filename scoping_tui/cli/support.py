@@ -1,6 +1,6 @@
 """What every CLI command shares: exit codes, safe printing, loading, writing outputs.
 
-Kept apart from `cli.py` so each command module can use it without importing the others.
+Kept apart from `entry.py` so each command module can use it without importing the others.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scoping_tui.engine.catalog import Catalog, CatalogError, load_catalog
+from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.export import words
-from scoping_tui.fileio import atomic_write_bytes
 from scoping_tui.model.diagnostics import Diagnostic, Severity
 from scoping_tui.model.load import max_bytes_from_env
-from scoping_tui.model.semantic import Catalog as KnownIds
+from scoping_tui.model.semantic import KnownIds
 from scoping_tui.model.suggest import closest
 from scoping_tui.model.text import printable as safe_text
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import LoadResult, load_model
+from scoping_tui.util.fileio import atomic_write_bytes
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -39,7 +39,7 @@ exit codes:
 def _known(catalog: Catalog | None) -> KnownIds | None:
     if catalog is None:
         return None
-    return KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    return catalog.known_ids()
 
 
 def load(path: str, max_size: int | None, catalog: Catalog | None = None,
@@ -80,7 +80,7 @@ def model_at_revision(file: str, ref: str, max_size: int | None, catalog: Catalo
     """The valid model in ``file`` as committed at ``ref``, read exactly as a model file is,
     and named ``FILE@REF``; None after reporting its errors and ``hint`` on ``err``. Raises
     GitError when git cannot give the file (``missing_file`` when that revision lacks it)."""
-    from scoping_tui.gitrev import display_name, read_at_revision
+    from scoping_tui.cli.gitrev import display_name, read_at_revision
     from scoping_tui.model.validate import load_text
 
     name = display_name(file, ref)
@@ -214,3 +214,34 @@ def format_names(*names: str) -> str:
         aliases = [a for a, target in FORMAT_ALIASES.items() if target == main]
         shown.append(f"{main} ({', '.join(aliases)})" if aliases else main)
     return ", ".join(shown)
+
+
+MANY_FILES_HELP = ("Several files, folders (searched for .yaml/.yml files) and glob patterns "
+                   "(quote them; ** crosses folders) run in parallel and end with a summary "
+                   "table.")
+
+
+def add_no_color(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-color", action="store_true",
+                        help="no colours even on a terminal (NO_COLOR=1 does the same; colours "
+                        "are never written to files or pipes)")
+
+
+def add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--phase", choices=PHASES, default=None,
+                        help="lifecycle phase to analyse for (default: the model's system.phase)")
+    parser.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                        help="extend the built-in catalog with this file (repeatable)")
+    parser.add_argument("--as-of", type=date_arg, default=None, metavar="YYYY-MM-DD",
+                        help="the date acceptances are judged against (default: today), for "
+                        "reproducible runs")
+    add_max_size(parser)
+
+
+def analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:
+    """Catalog and valid model, or None after reporting every problem on stderr."""
+    catalog = catalog_or_report(args.catalog)
+    if catalog is None:
+        return None
+    model = valid_model(args.file, args.max_size, catalog, args.as_of)
+    return None if model is None else (catalog, model)

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
 
 from scoping_tui.engine.catalog import Catalog, load_catalog
-from scoping_tui.interop.common import ImportFailed, ModelBuilder, Note, Source, read_source
-from scoping_tui.interop.writer import render_yaml
+from scoping_tui.formats.common import ImportFailed, ModelBuilder, Note, Source, read_source
+from scoping_tui.formats.registry import IMPORT_FORMATS, reader
+from scoping_tui.formats.writer import render_yaml
 from scoping_tui.model.diagnostics import START, Diagnostic, Severity, has_errors
-from scoping_tui.model.semantic import Catalog as KnownIds
 from scoping_tui.model.types import SystemModel
 from scoping_tui.model.validate import load_text
-
-FORMATS: dict[str, str] = {
-    "threagile": "scoping_tui.interop.threagile",
-    "pytm": "scoping_tui.interop.pytm",
-    "threat-dragon": "scoping_tui.interop.threat_dragon",
-    "threat-composer": "scoping_tui.interop.threat_composer",
-    "otm": "scoping_tui.interop.otm",
-}
-"""Format name → module with TITLE, detect(data) and convert(source, builder, catalog)."""
-
-
-class Converter(Protocol):
-    TITLE: str
-
-    def detect(self, data: Any) -> bool: ...
-
-    def convert(self, source: Source, out: ModelBuilder, catalog: Catalog) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -43,13 +24,9 @@ class ImportResult:
     notes: tuple[Note, ...]
 
 
-def converter(name: str) -> Converter:
-    return cast(Converter, importlib.import_module(FORMATS[name]))
-
-
 def detect_format(source: Source) -> str | None:
-    for name in FORMATS:
-        if converter(name).detect(source.data):
+    for name in IMPORT_FORMATS:
+        if reader(name).detect(source.data):
             return name
     return None
 
@@ -71,9 +48,9 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
         raise ImportFailed((Diagnostic(
             source.file, START, Severity.ERROR,
             "cannot tell which tool wrote this file; give --from "
-            + "|".join(FORMATS), "unknown-format"),))
+            + "|".join(IMPORT_FORMATS), "unknown-format"),))
     catalog = catalog or load_catalog()
-    module = converter(name)
+    module = reader(name)
     if not isinstance(source.data, dict):
         raise source.fail((), f"expected an object at the top level, as in {module.TITLE} files")
     builder = ModelBuilder(module.TITLE, source.file, today=as_of or dt.date.today())
@@ -97,7 +74,7 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
 def _checked(builder: ModelBuilder, catalog: Catalog) -> tuple[str, SystemModel]:
     """The model's YAML and the model read back from it: a converter bug must not write an
     invalid model."""
-    known = KnownIds(frozenset(catalog.controls), frozenset(catalog.threats))
+    known = catalog.known_ids()
     text = render_yaml(builder)
     result = load_text(text, builder.source_file, catalog=known)
     if result.model is None or has_errors(result.diagnostics):

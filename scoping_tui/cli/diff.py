@@ -7,10 +7,12 @@ import sys
 from dataclasses import replace
 from typing import Any, TextIO
 
-from scoping_tui.cli_support import (
+from scoping_tui.cli.gitrev import GitError, display_name
+from scoping_tui.cli.support import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    add_no_color,
     byte_count,
     catalog_or_report,
     date_arg,
@@ -22,13 +24,12 @@ from scoping_tui.cli_support import (
     printable,
     valid_model,
 )
-from scoping_tui.cli_support import formatter as _formatter
+from scoping_tui.cli.support import formatter as _formatter
+from scoping_tui.cli.term import Style, wants_colour
 from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.engine.threats import SEVERITIES
-from scoping_tui.gitrev import GitError, display_name
 from scoping_tui.model.load import max_bytes_from_env
 from scoping_tui.model.types import SystemModel
-from scoping_tui.term import Style, wants_colour
 
 FORMATS = ("text", "markdown", "json")
 
@@ -101,9 +102,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--max-size", type=byte_count, default=None, metavar="BYTES",
                         help=f"largest model file to read, on either side (default: "
                         f"{max_bytes_from_env()}, or $SCOPING_TUI_MAX_BYTES)")
-    parser.add_argument("--no-color", action="store_true",
-                        help="no colours even on a terminal (NO_COLOR=1 does the same; colours "
-                        "are never written to files or pipes)")
+    add_no_color(parser)
+    parser.set_defaults(run=cmd_diff)
 
 
 def _git_model(file: str, ref: str, args: argparse.Namespace, catalog: Catalog,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from scoping_tui.engine.catalog import Catalog
-from scoping_tui.interop.common import ModelBuilder, NoteKind
-from scoping_tui.interop.vocabulary import clean_name, clean_text
+from scoping_tui.formats.common import ModelBuilder, NoteKind
+from scoping_tui.formats.vocabulary import clean_name, clean_text
 
 # --- the matcher -----------------------------------------------------------------------------
 #

@@ -15,17 +15,24 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TextIO
+from typing import Any, TextIO
 
-from scoping_tui import batch
-from scoping_tui.cli_support import (
+from scoping_tui.cli import jobs as batch
+from scoping_tui.cli.support import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    MANY_FILES_HELP,
+    add_analysis_options,
+    add_max_size,
+    add_no_color,
     catalog_or_report,
     counts,
     emit,
     emit_bytes,
+    format_arg,
+    format_names,
+    formatter,
     line,
     load,
     model_at_revision,
@@ -33,18 +40,126 @@ from scoping_tui.cli_support import (
     printable,
     valid_model,
 )
+from scoping_tui.cli.term import Progress, Style, wants_colour
 from scoping_tui.engine.assessment import Assessment, assess
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.engine.controls import FindingStatus, Requirement
 from scoping_tui.engine.diff import display_value, json_value
 from scoping_tui.engine.safeguards import Weakening
+from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.model.suggest import did_you_mean
 from scoping_tui.model.types import SystemModel
-from scoping_tui.term import Progress, Style, wants_colour
 
 Job = Callable[[argparse.Namespace, Catalog, str], batch.FileResult]
 MISSING_CONTROLS = ("fail", "warn", "ignore")
 """What `check --missing-controls` does with a control the phase requires that is missing."""
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    validate = sub.add_parser(
+        "validate", formatter_class=formatter,
+        help="check model files against the schema and for broken references",
+        description="Check one or more model files: YAML syntax, the JSON Schema, unique ids, "
+        "references, boundary cycles, and warnings for suspicious shapes. Every problem is "
+        "printed as FILE:LINE:COL: SEVERITY: MESSAGE. " + MANY_FILES_HELP,
+        epilog="examples:\n"
+        "  scoping-tui validate threat-model.yaml\n"
+        "  scoping-tui validate 'models/**/*.yaml'\n"
+        "  scoping-tui validate --strict --format json models/*.yaml\n\n"
+        "exit codes (the worst over all files):\n  0  every file is valid (warnings allowed)\n"
+        "  1  only warnings, and --strict was given\n"
+        "  2  a file is unreadable or invalid, or a pattern matches nothing\n",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE",
+                          help="model files, folders or glob patterns")
+    validate.add_argument("--format", type=format_arg("text", "json"), default="text",
+                          metavar="FORMAT", help=f"{format_names('text', 'json')} "
+                          "(default: text)")
+    validate.add_argument("--strict", action="store_true",
+                          help="fail (exit 1) on warnings too")
+    validate.add_argument("--catalog", action="append", default=[], metavar="EXTRA.yaml",
+                          help="also accept control and threat ids from this catalog file "
+                          "(repeatable)")
+    add_max_size(validate)
+    add_no_color(validate)
+    validate.set_defaults(run=cmd_validate)
+
+    analyze = sub.add_parser(
+        "analyze", formatter_class=formatter,
+        help="scope, threats with reasons, and the controls each phase needs",
+        description="Analyse a model: where it sits on both AWS scoping matrices and why, the "
+        "threats that apply to each element with the facts that made them apply, and the "
+        "controls the phase requires, with what is missing. " + MANY_FILES_HELP,
+        epilog="examples:\n"
+        "  scoping-tui analyze threat-model.yaml\n"
+        "  scoping-tui analyze 'models/**/*.yaml'\n"
+        "  scoping-tui analyze threat-model.yaml --phase production --format markdown -o TM.md\n"
+        "  scoping-tui analyze threat-model.yaml --explain ops-agent\n"
+        "  scoping-tui analyze threat-model.yaml --explain LLM06-EXCESSIVE-AGENCY@ops-agent\n\n"
+        "exit codes (the worst over all files):\n  0  analysed\n"
+        "  2  unusable model, catalog or arguments\n",
+    )
+    analyze.add_argument("files", nargs="+", metavar="FILE",
+                         help="model files, folders or glob patterns")
+    analyze.add_argument("--format", type=format_arg("text", "json", "markdown"),
+                         default="text", metavar="FORMAT",
+                         help=f"{format_names('text', 'json', 'markdown')} (default: text)")
+    analyze.add_argument("-o", "--output", metavar="OUT",
+                         help="write to this file instead of standard output")
+    analyze.add_argument("--explain", metavar="TARGET",
+                         help="for one element (or THREAT@TARGET): every threat considered and "
+                         "why it did or did not apply (one file only)")
+    add_analysis_options(analyze)
+    add_no_color(analyze)
+    analyze.set_defaults(run=cmd_analyze)
+
+    check = sub.add_parser(
+        "check", formatter_class=formatter,
+        help="CI gate: fail on unresolved findings or missing required controls",
+        description="Gate a model in CI. Two gates, each with its own option: findings "
+        "(--fail-on: an unresolved, i.e. open or partially mitigated, finding at or above this "
+        "severity fails; accepted risks count as resolved until they expire) and missing "
+        "controls (--missing-controls: a control the phase requires that is not in place "
+        "fails, is only listed as a warning, or is ignored). With --baseline or --git-ref only "
+        "what is new fails: findings that were not unresolved in the older version (matched "
+        "by their stable ids, THREAT@element, so reordering the file changes nothing) and "
+        "controls that were not already missing; and a safeguard the change removed or weakened "
+        "fails it too (see `scoping-tui diff --help`). " + MANY_FILES_HELP,
+        epilog="examples:\n"
+        "  scoping-tui check threat-model.yaml\n"
+        "  scoping-tui check threat-model.yaml --fail-on critical --missing-controls warn\n"
+        "  scoping-tui check threat-model.yaml --fail-on none --phase production   # controls "
+        "only\n"
+        "  scoping-tui check threat-model.yaml --baseline old/threat-model.yaml\n"
+        "  scoping-tui check 'models/**/*.yaml' --git-ref origin/main\n\n"
+        "exit codes (the worst over all files):\n  0  both gates pass (warnings allowed)\n"
+        "  1  a gate fails: a finding at or above --fail-on, or (with --missing-controls fail, "
+        "the default) a missing required control; the reasons are printed\n"
+        "  2  unusable model, baseline, catalog or arguments\n",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="model files, folders or glob patterns")
+    check.add_argument("--fail-on", choices=(*SEVERITIES, "none"), default="high",
+                       help="findings gate: the lowest severity of an unresolved finding that "
+                       "fails (default: high); none: findings never fail the gate")
+    check.add_argument("--missing-controls", choices=MISSING_CONTROLS, default="fail",
+                       help="controls gate: a control the phase requires that is not in "
+                       "place fails the gate (fail, the default), is listed as a warning "
+                       "(warn), or is left out (ignore)")
+    check.add_argument("--allow-weakening", action="store_true",
+                       help="with --baseline or --git-ref: report safeguards the change "
+                       "weakened (approval, authentication, encryption, permissions, controls "
+                       "in place…) without failing on them")
+    check.add_argument("--format", type=format_arg("text", "json"), default="text",
+                       metavar="FORMAT", help=f"{format_names('text', 'json')} (default: text)")
+    check.add_argument("--baseline", metavar="OLD",
+                       help="an older version of the model: fail only on what is new since")
+    check.add_argument("--git-ref", metavar="REF",
+                       help="compare each file with its version at this git revision "
+                       "(a branch, tag or commit); a file absent there counts as all new")
+    add_analysis_options(check)
+    add_no_color(check)
+    check.set_defaults(run=cmd_check)
 
 
 def run_files(args: argparse.Namespace, job: Job, label: str, out: TextIO,
@@ -311,7 +426,7 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
         return True, assess(model, catalog, args.phase, args.as_of)
     if not args.git_ref:
         return True, None
-    from scoping_tui.gitrev import GitError
+    from scoping_tui.cli.gitrev import GitError
 
     try:
         model = model_at_revision(file, args.git_ref, args.max_size, catalog, args.as_of,

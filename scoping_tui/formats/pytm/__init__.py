@@ -1,0 +1,1 @@
+"""OWASP pytm scripts, read without running them: `read` imports them."""

@@ -1,0 +1,1 @@
+"""Threagile YAML models: `read` imports them."""

@@ -1,0 +1,1 @@
+"""AWS Threat Composer files: `read` imports them, `write` exports an assessment as one."""

@@ -1,0 +1,1 @@
+"""OWASP Threat Dragon JSON models: `read` imports them."""

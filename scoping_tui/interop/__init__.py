@@ -1,1 +1,0 @@
-"""Reading threat models written by other tools."""
