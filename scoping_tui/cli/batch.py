@@ -410,6 +410,12 @@ def _analyze_explain(args: argparse.Namespace, out: TextIO) -> int:
         reasons = "; ".join(str(r) for r in item.reasons) or "no facts decided it"
         label = "because" if item.applies else "since"
         out.write(printable(f"      {label}: {reasons}\n"))
+        if item.applies and threat_id:  # one threat asked about: its reasoning in full
+            if item.threat.rationale:
+                out.write(printable(f"      why it applies: {item.threat.rationale}\n"))
+            if item.threat.false_positives:
+                out.write(printable(f"      a false positive when: "
+                                    f"{item.threat.false_positives}\n"))
     return EXIT_OK
 
 

@@ -91,8 +91,12 @@ def _show(entry_id: str | None, catalog: Catalog, out: TextIO) -> int:
     threat = catalog.threats.get(entry_id)
     control = catalog.controls.get(entry_id)
     if threat is not None:
-        lines += [f"{threat.id}: {threat.title}", "", threat.description, "",
-                  f"target: {threat.target}   STRIDE: {', '.join(threat.stride)}   "
+        lines += [f"{threat.id}: {threat.title}", "", threat.description, ""]
+        if threat.rationale:
+            lines += [f"why it applies: {threat.rationale}", ""]
+        if threat.false_positives:
+            lines += [f"a false positive when: {threat.false_positives}", ""]
+        lines += [f"target: {threat.target}   STRIDE: {', '.join(threat.stride)}   "
                   f"base likelihood {threat.likelihood}, impact {threat.impact}",
                   f"rating factors: {', '.join(threat.factors) or 'none'}",
                   f"mitigated by: {', '.join(catalog.mitigated_by.get(threat.id, ()))}"]

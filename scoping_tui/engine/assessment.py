@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scoping_tui.engine.catalog import PHASES, Catalog
+from scoping_tui.engine.catalog import PHASES, Catalog, Threat
 from scoping_tui.engine.controls import (
     FindingStatus,
     Readiness,
@@ -51,6 +51,11 @@ class Assessment:
 
     def readiness_for(self, phase: str) -> Readiness:
         return self.readiness[PHASES.index(phase)]
+
+    def threats_found(self) -> list[Threat]:
+        """Each threat with a finding, once, by id: what the reports explain in full."""
+        found = {status.finding.threat.id: status.finding.threat for status in self.findings}
+        return [found[key] for key in sorted(found)]
 
     def counts(self, unresolved_only: bool = True) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITIES, 0)

@@ -52,6 +52,10 @@ class Threat:
     factors: tuple[str, ...]
     references: References
     group_by_endpoints: bool = True
+    rationale: str = ""
+    """Why the rule fires: what the facts it tests mean for this threat."""
+    false_positives: str = ""
+    """When a finding of it would be wrong, for a reviewer weighing one."""
     origin: str = ""
     """File the threat was defined in."""
 
@@ -206,6 +210,8 @@ class _Builder:
                     likelihood=raw["likelihood"], impact=raw["impact"],
                     factors=_tuple(raw.get("factors")), references=_refs(raw["references"]),
                     group_by_endpoints=raw.get("group_by_endpoints", True),
+                    rationale=raw.get("rationale", "").strip(),
+                    false_positives=raw.get("false_positives", "").strip(),
                     origin=document.file)
         for index, raw in enumerate(data.get("controls", [])):
             path = ("controls", index)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
+from importlib.resources import files
 
 from scoping_tui import __version__
 from scoping_tui.engine.assessment import Assessment
@@ -23,6 +22,7 @@ from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
 from scoping_tui.engine.scope import AGENTIC_SCOPES, GENERATIVE_SCOPES, Scope
 from scoping_tui.engine.threats import SEVERITIES, Reason
+from scoping_tui.export.safe_markup import esc, sanitize_svg
 from scoping_tui.export.words import plural
 from scoping_tui.model.types import AcceptedRisk, ControlImpl
 
@@ -43,13 +43,7 @@ _REQUIREMENT_LABELS = {
 
 # C0/C1 control characters and lone surrogates: never useful in a report, and a lone surrogate
 # would make the text impossible to encode as UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
-
-
-def esc(value: object) -> str:
-    """Text safe anywhere in HTML, including inside a quoted attribute."""
-    return html.escape(_UNPRINTABLE.sub("\ufffd", str(value)), quote=True)
 
 
 def _val(value: object) -> str:
@@ -76,290 +70,11 @@ def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
 # ---------------------------------------------------------------------------------------------
 # Style and script. Both are constants: the policy allows exactly these texts by hash.
 
-CSS = """\
-:root {
-  --ink: #1b2430; --muted: #5b6675; --line: #d9dee5; --soft: #f4f6f9; --accent: #234e7a;
-  --critical: #8e1b1b; --high: #c4410c; --medium: #d99a00; --low: #4f6d8a;
-  --ok: #1f7a4d; --warn: #a35f00; --bad: #b42318; --accepted: #5b4b8a;
-}
-*, *::before, *::after { box-sizing: border-box; }
-[hidden] { display: none !important; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0; color: var(--ink); background: #fff; line-height: 1.45; font-size: 14.5px;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
-}
-code, .mono {
-  font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
-  font-size: 0.88em;
-}
-code { background: var(--soft); border: 1px solid #e6e9ee; border-radius: 3px;
-  padding: 0 0.25em; overflow-wrap: anywhere; }
-bdi { unicode-bidi: isolate; }
-a { color: var(--accent); }
-h1, h2, h3 { line-height: 1.2; margin: 0; }
-h2 { font-size: 1.35rem; margin: 0 0 0.9rem; padding-bottom: 0.35rem;
-  border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 0.5rem; }
-p { margin: 0.4rem 0; }
-.wrap { max-width: 1280px; margin: 0 auto; padding: 0 28px; }
-.masthead { background: #14263b; color: #fff; padding: 26px 0 22px;
-  border-top: 6px solid var(--high); }
-.eyebrow { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.75rem;
-  color: #b9c6d6; margin: 0 0 0.3rem; }
-.masthead h1 { font-size: 1.9rem; font-weight: 650; overflow-wrap: anywhere; }
-.lede { max-width: 70em; color: #dbe3ec; white-space: pre-line; margin-top: 0.5rem;
-  overflow-wrap: anywhere; }
-.facts { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 14px 0 0; font-size: 0.88rem; }
-.facts div { display: flex; gap: 6px; }
-.facts dt { color: #9fb0c4; }
-.facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-.masthead code { background: rgba(255, 255, 255, 0.1); border-color: rgba(255, 255, 255, 0.2);
-  color: #fff; }
-.toc { position: sticky; top: 0; z-index: 5; background: rgba(255, 255, 255, 0.97);
-  border-bottom: 1px solid var(--line); }
-.toc .wrap { display: flex; flex-wrap: wrap; gap: 2px 18px; padding-top: 8px;
-  padding-bottom: 8px; font-size: 0.88rem; }
-.toc a { text-decoration: none; color: var(--muted); font-weight: 600; }
-.toc a:hover, .toc a:focus { color: var(--accent); }
-main section { margin: 30px 0 8px; scroll-margin-top: 48px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px;
-  border-top: 5px solid var(--low); background: #fff; }
-.card .num { font-size: 2rem; font-weight: 700; line-height: 1.1; }
-.card .label { font-weight: 600; }
-.card .sub { color: var(--muted); font-size: 0.82rem; }
-.card.sev-critical { border-top-color: var(--critical); }
-.card.sev-high { border-top-color: var(--high); }
-.card.sev-medium { border-top-color: var(--medium); }
-.card.sev-low { border-top-color: var(--low); }
-.card.scope { border-top-color: var(--accent); }
-.card.zero .num { color: #9aa5b1; }
-.summary-grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 18px;
-  margin-top: 16px; }
-.panel { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
-.panel h3 { margin-top: 0; }
-.ready { display: grid; grid-template-columns: 12.5em minmax(0, 1fr) 8.5em; gap: 10px;
-  align-items: center; margin: 8px 0; }
-.ready .name { font-weight: 600; white-space: nowrap; }
-.ready .figure { text-align: right; font-variant-numeric: tabular-nums; color: var(--muted);
-  font-size: 0.88rem; }
-.ready .figure strong { color: var(--ink); }
-.bar { display: block; width: 100%; height: 10px; }
-.bar .track { fill: #e7eaef; }
-.bar .done { fill: var(--ok); }
-.bar.low-ready .done { fill: var(--bad); }
-.bar.mid-ready .done { fill: var(--medium); }
-.current { display: inline-block; font-size: 0.68rem; font-weight: 700; text-transform: uppercase;
-  letter-spacing: 0.05em; color: var(--accent); border: 1px solid var(--accent);
-  border-radius: 3px; padding: 0 4px; margin-left: 4px; vertical-align: 1px; }
-.statline { list-style: none; margin: 0; padding: 0; }
-.statline li { display: flex; justify-content: space-between; padding: 4px 0;
-  border-bottom: 1px dashed var(--line); }
-.statline li:last-child { border-bottom: 0; }
-.muted { color: var(--muted); }
-.small { font-size: 0.85rem; }
-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-th, td { text-align: left; vertical-align: top; padding: 7px 8px;
-  border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
-table.components td { padding-top: 5px; padding-bottom: 5px; }
-thead th { background: var(--soft); font-size: 0.78rem; text-transform: uppercase;
-  letter-spacing: 0.04em; color: var(--muted); border-bottom: 2px solid var(--line); }
-tbody tr:nth-child(even) td { background: #fbfcfd; }
-.table-scroll { overflow-x: auto; }
-.badge { display: inline-block; border-radius: 4px; padding: 1px 7px; font-size: 0.78rem;
-  font-weight: 700; white-space: nowrap; color: #fff; background: var(--low);
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.badge.sev-critical { background: var(--critical); }
-.badge.sev-high { background: var(--high); }
-.badge.sev-medium { background: var(--medium); color: #2b1d00; }
-.badge.sev-low { background: var(--low); }
-.status { display: inline-block; border-radius: 999px; padding: 0 8px; font-size: 0.78rem;
-  font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
-.status.st-open { color: var(--bad); }
-.status.st-partially-mitigated { color: var(--warn); }
-.status.st-mitigated { color: var(--ok); }
-.status.st-accepted { color: var(--accepted); }
-.tid { font-weight: 700; font-size: 0.82rem; }
-.fid { display: block; color: var(--muted); font-size: 0.75rem; margin-top: 4px; }
-.stride { color: var(--muted); font-size: 0.78rem; }
-.reasons, .rating, .ctl-list { margin: 0; padding-left: 1.1em; }
-.reasons li, .rating li, .ctl-list li { margin: 0 0 3px; }
-.rating { list-style: none; padding-left: 0; }
-.rating li:first-child { color: var(--ink); }
-.rating li + li { color: var(--muted); }
-.rating li + li::before { content: "\\2192\\00a0"; color: var(--muted); }
-.ln { color: var(--muted); font-size: 0.78rem; white-space: nowrap;
-  font-variant-numeric: tabular-nums; }
-.ctl-list { list-style: none; padding-left: 0; }
-.ctl-list .yes::before { content: "\\2713\\00a0"; color: var(--ok); font-weight: 700; }
-.ctl-list .no::before { content: "\\2717\\00a0"; color: var(--bad); font-weight: 700; }
-table.findings { table-layout: fixed; }
-.col-sev { width: 7.5%; }
-.col-threat { width: 16%; }
-.col-target { width: 12%; }
-.col-status { width: 11%; }
-.col-why { width: 24%; }
-.col-rating { width: 15%; }
-.col-controls { width: 14.5%; }
-.findings .status { white-space: normal; }
-.findings code, .ctl-list code { background: none; border: 0; padding: 0; }
-.ctl-list { font-size: 0.8rem; }
-.filters { display: flex; flex-wrap: wrap; gap: 10px 26px; align-items: center;
-  padding: 10px 14px; margin-bottom: 10px; background: var(--soft);
-  border: 1px solid var(--line); border-radius: 8px; font-size: 0.88rem; }
-.filters fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap;
-  gap: 4px 12px; align-items: center; }
-.filters legend { float: left; font-weight: 700; margin-right: 6px; }
-.filters label { white-space: nowrap; cursor: pointer; }
-.filters button { font: inherit; font-size: 0.82rem; padding: 3px 10px; border-radius: 4px;
-  border: 1px solid #b8c1cc; background: #fff; cursor: pointer; }
-.filters button:hover, .filters button:focus { border-color: var(--accent); }
-.filter-count { color: var(--muted); font-size: 0.85rem; margin: 0 0 8px; min-height: 1em; }
-.matrix-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
-.matrix { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
-.matrix h3 { margin-top: 0; }
-.cells { display: grid; gap: 6px; margin: 10px 0 12px; }
-.cells.n5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
-.cells.n4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
-.cell { border: 1px solid var(--line); border-radius: 6px; padding: 8px 8px 9px;
-  color: var(--muted); font-size: 0.8rem; background: #fff; min-height: 4.3em; }
-.cell .n { display: block; font-size: 1.1rem; font-weight: 700; }
-.cell.here { background: var(--accent); border-color: var(--accent); color: #fff;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.cell.declared { border: 2px dashed var(--warn); }
-.cell .tag { display: block; font-size: 0.68rem; font-weight: 700; text-transform: uppercase;
-  letter-spacing: 0.04em; margin-top: 3px; }
-.note { border-left: 4px solid var(--warn); background: #fff8eb; padding: 6px 10px;
-  margin: 8px 0; font-size: 0.88rem; }
-.diagram { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 14px;
-  overflow-x: auto; text-align: center; background: #fff; }
-.diagram svg.dfd { max-width: 100%; height: auto; }
-.diagram figcaption { color: var(--muted); font-size: 0.82rem; margin-top: 8px; }
-.empty { color: var(--muted); font-style: italic; }
-.phase { border: 1px solid var(--line); border-radius: 8px; padding: 6px 16px 12px;
-  margin-bottom: 14px; }
-.phase-head { display: grid; grid-template-columns: minmax(0, 1fr) 16em; gap: 16px;
-  align-items: center; }
-.phase-head h3 { margin: 0.6rem 0 0.2rem; }
-.checklist { list-style: none; margin: 6px 0 0; padding: 0; columns: 2 460px; column-gap: 28px; }
-.checklist li { break-inside: avoid; display: grid; grid-template-columns: 1.5em minmax(0, 1fr);
-  gap: 4px; padding: 5px 0; border-bottom: 1px solid #eef0f3; }
-.box { display: inline-block; width: 1.05em; height: 1.05em; border: 1.5px solid #8a96a3;
-  border-radius: 3px; text-align: center; line-height: 0.95em; font-size: 0.95em;
-  font-weight: 700; margin-top: 2px; }
-.done .box { background: var(--ok); border-color: var(--ok); color: #fff;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.part .box { border-color: var(--warn); color: var(--warn); }
-.ctl-id { font-weight: 700; font-size: 0.8rem; }
-.req-state { font-size: 0.75rem; font-weight: 700; text-transform: uppercase;
-  letter-spacing: 0.03em; margin-left: 4px; }
-.rs-missing { color: var(--bad); }
-.rs-planned, .rs-partial { color: var(--warn); }
-.rs-implemented, .rs-not-applicable { color: var(--ok); }
-.detail { color: var(--muted); font-size: 0.82rem; }
-.carried { color: var(--muted); font-size: 0.85rem; margin: 6px 0 0; }
-.fw { columns: 2 420px; column-gap: 28px; }
-.fw > div { break-inside: avoid; margin-bottom: 12px; }
-.fw h3 { margin-top: 0; }
-.fw ul { margin: 0; padding-left: 1.1em; }
-footer { border-top: 1px solid var(--line); margin-top: 36px; padding: 14px 0 30px;
-  color: var(--muted); font-size: 0.8rem; }
-@media screen and (max-width: 900px) {
-  .summary-grid, .matrix-pair { grid-template-columns: 1fr; }
-  .cells.n5, .cells.n4 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-}
-@media print {
-  @page { margin: 14mm 12mm; }
-  html { font-size: 11.5px; }
-  body { font-size: 1rem; }
-  .matrix-pair { grid-template-columns: 1fr; }
-  .cards { grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 6px; }
-  .card { padding: 6px 8px; }
-  .card .num { font-size: 1.4rem; }
-  table { font-size: 0.9rem; }
-  th, td { padding: 4px 5px; }
-  thead th { text-transform: none; letter-spacing: 0; font-size: 0.85rem; }
-  .col-sev { width: 9%; }
-  .col-threat { width: 16%; }
-  .col-target { width: 12%; }
-  .col-status { width: 10%; }
-  .col-why { width: 24%; }
-  .col-rating { width: 14%; }
-  .col-controls { width: 15%; }
-  .ctl-list { font-size: 0.75rem; }
-  .checklist { columns: 2 300px; }
-  .wrap { max-width: none; padding: 0; }
-  .toc, .filters { display: none !important; }
-  .masthead { background: none; color: var(--ink); padding: 0 0 10px;
-    border-top: 0; border-bottom: 3px solid var(--ink); }
-  .eyebrow, .facts dt, .lede { color: var(--muted); }
-  .masthead code { background: var(--soft); color: var(--ink); border-color: var(--line); }
-  main section { margin-top: 18px; }
-  h2, h3 { break-after: avoid; }
-  tr, .card, .panel, .matrix, .diagram, .phase-head, .checklist li { break-inside: avoid; }
-  thead { display: table-header-group; }
-  .table-scroll, .diagram { overflow: visible; }
-  tbody tr:nth-child(even) td { background: none; }
-  a { color: inherit; text-decoration: none; }
-  a[href]:not([href^="#"])::after { content: " <" attr(href) ">"; font-size: 0.85em;
-    overflow-wrap: anywhere; }
-  .cell.here { color: #fff; }
-}
-"""
-
-SCRIPT = """\
-(function () {
-  "use strict";
-  var panel = document.getElementById("finding-filters");
-  var table = document.getElementById("findings-table");
-  var count = document.getElementById("filter-count");
-  if (!panel || !table || !count) { return; }
-  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-severity]"));
-  var boxes = Array.prototype.slice.call(panel.querySelectorAll("input[type=checkbox]"));
-  var keys = { severity: "sev", status: "status" };
-  function apply() {
-    var on = { severity: {}, status: {} };
-    boxes.forEach(function (box) { if (box.checked) { on[box.name][box.value] = true; } });
-    var shown = 0;
-    rows.forEach(function (row) {
-      var show = on.severity[row.getAttribute("data-severity")] === true &&
-        on.status[row.getAttribute("data-status")] === true;
-      row.hidden = !show;
-      if (show) { shown += 1; }
-    });
-    count.textContent = shown === rows.length ?
-      "Showing all " + rows.length + " findings." :
-      "Filtered: showing " + shown + " of " + rows.length + " findings.";
-  }
-  function fromHash() {
-    var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
-    boxes.forEach(function (box) {
-      var wanted = params.get(keys[box.name]);
-      if (wanted !== null) { box.checked = wanted.split(",").indexOf(box.value) !== -1; }
-    });
-    apply();
-  }
-  function set(name, values) {
-    boxes.forEach(function (box) {
-      if (box.name === name) { box.checked = values === null || values.indexOf(box.value) !== -1; }
-    });
-  }
-  panel.addEventListener("change", apply);
-  panel.addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-preset]");
-    if (!button) { return; }
-    var preset = button.getAttribute("data-preset");
-    set("severity", null);
-    set("status", preset === "unresolved" ? ["open", "partially-mitigated"] : null);
-    apply();
-  });
-  window.addEventListener("hashchange", fromHash);
-  panel.hidden = false;
-  fromHash();
-}());
-"""
+_ASSETS = files("scoping_tui.export") / "assets"
+CSS = (_ASSETS / "report.css").read_text(encoding="utf-8")
+"""The report's stylesheet (assets/report.css), inlined so the page is one file."""
+SCRIPT = (_ASSETS / "report.js").read_text(encoding="utf-8")
+"""Its filter and tab script (assets/report.js), allowed by the page's CSP hash."""
 
 
 def content_security_policy(style: str = CSS, script: str = SCRIPT) -> str:
@@ -373,119 +88,6 @@ def content_security_policy(style: str = CSS, script: str = SCRIPT) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The diagram: Graphviz SVG rebuilt from an allow-list.
-
-_SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_NS = "http://www.w3.org/1999/xlink"
-_SVG_ELEMENTS = frozenset({
-    "svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "circle", "rect",
-    "line", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop", "a",
-})
-_SVG_ATTRIBUTES = frozenset({
-    "id", "class", "transform", "viewBox", "width", "height", "points", "d", "cx", "cy", "rx",
-    "ry", "r", "x", "y", "x1", "y1", "x2", "y2", "dx", "dy", "fx", "fy", "fill", "stroke",
-    "stroke-width", "stroke-dasharray", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
-    "stroke-miterlimit", "fill-opacity", "opacity", "text-anchor", "font-family", "font-size",
-    "font-weight", "font-style", "text-decoration", "dominant-baseline", "baseline-shift",
-    "gradientUnits", "gradientTransform", "offset", "stop-color", "stop-opacity",
-    "preserveAspectRatio",
-})
-_SVG_ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
-_LOCAL_URL = re.compile(r"url\(\s*#([A-Za-z0-9_.:-]{1,200})\s*\)")
-_SVG_START = re.compile(r"<svg[\s>]")
-
-
-def _local(name: str) -> tuple[str, str]:
-    if name.startswith("{"):
-        namespace, _, local = name[1:].partition("}")
-        return namespace, local
-    return "", name
-
-
-def _svg_attribute(name: str, value: str) -> str | None:
-    """The attribute's safe value, or None to drop it."""
-    if name not in _SVG_ATTRIBUTES:
-        return None
-    if name == "id":
-        return f"dfd-{value}" if _SVG_ID.fullmatch(value) else None
-    if "url(" in value.lower():
-        found = _LOCAL_URL.fullmatch(value.strip())
-        return f"url(#dfd-{found.group(1)})" if found else None
-    return value
-
-
-def _svg_attributes(element: ET.Element) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for raw_name, raw_value in element.attrib.items():
-        namespace, name = _local(raw_name)
-        if namespace:
-            continue
-        if name == "style":
-            # Graphviz writes gradient stops as style="stop-color:...": keep what the allow-list
-            # knows as presentation attributes (a style attribute would also need the policy).
-            for declaration in raw_value.split(";"):
-                prop, _, prop_value = declaration.partition(":")
-                kept = _svg_attribute(prop.strip(), prop_value.strip())
-                if kept is not None and prop.strip() != "id" and prop_value.strip():
-                    out.append((prop.strip(), kept))
-            continue
-        kept = _svg_attribute(name, raw_value)
-        if kept is not None:
-            out.append((name, kept))
-    return out
-
-
-def _svg_element(element: ET.Element, out: list[str], root: bool = False) -> None:
-    _, tag = _local(element.tag)
-    tooltip = ""
-    if tag == "a":
-        # Links become plain groups: nothing in the diagram can navigate or load.
-        tooltip = element.attrib.get(f"{{{_XLINK_NS}}}title", "")
-        tag = "g"
-    attrs = _svg_attributes(element)
-    if root:
-        attrs = [(n, v) for n, v in attrs if n not in ("id", "class")]
-        attrs += [("class", "dfd"), ("role", "img"), ("aria-label", "Data-flow diagram")]
-    out.append(f"<{tag}" + "".join(f' {n}="{esc(v)}"' for n, v in attrs) + ">")
-    if tooltip:
-        out.append(f"<title>{esc(tooltip)}</title>")
-    if element.text:
-        out.append(esc(element.text))
-    for child in element:
-        child_namespace, child_tag = _local(child.tag)
-        if child_namespace in ("", _SVG_NS) and child_tag in _SVG_ELEMENTS \
-                and child_tag != "svg":
-            _svg_element(child, out)
-        if child.tail:
-            out.append(esc(child.tail))
-    out.append(f"</{tag}>")
-
-
-def sanitize_svg(svg: str) -> str | None:
-    """The SVG rebuilt from safe elements and attributes, or None if it is not usable SVG.
-
-    The prolog, doctype and comments go (a doctype cannot follow the root element, so no entity
-    can be declared); links become groups, and only ``url(#local)`` references survive.
-    """
-    start = _SVG_START.search(svg)
-    if start is None:
-        return None
-    try:
-        root = ET.fromstring(svg[start.start():])
-    except (ET.ParseError, RecursionError, ValueError):
-        return None
-    namespace, tag = _local(root.tag)
-    if tag != "svg" or namespace not in ("", _SVG_NS):
-        return None
-    out: list[str] = []
-    try:
-        _svg_element(root, out, root=True)
-    except RecursionError:
-        return None
-    return "".join(out)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sections.
 
 _SCOPE_MATRICES = (
     ("Generative AI Security Scoping Matrix", "generative", GENERATIVE_SCOPES),
@@ -749,6 +351,23 @@ def _findings(assessment: Assessment) -> list[str]:
     return out
 
 
+def _threats_explained(assessment: Assessment) -> list[str]:
+    threats = [t for t in assessment.threats_found() if t.rationale or t.false_positives]
+    if not threats:
+        return []
+    out = ['<section id="why" aria-labelledby="why-h">',
+           '<h2 id="why-h">Why these threats apply</h2>', '<dl class="why">']
+    for threat in threats:
+        out.append(f"<dt><code>{esc(threat.id)}</code> {esc(threat.title)}</dt>")
+        if threat.rationale:
+            out.append(f"<dd><strong>Why it applies:</strong> {_prose(threat.rationale)}</dd>")
+        if threat.false_positives:
+            out.append(f"<dd><strong>A false positive when:</strong> "
+                       f"{_prose(threat.false_positives)}</dd>")
+    out += ["</dl>", "</section>"]
+    return out
+
+
 def _declared(impl: ControlImpl) -> str:
     parts = []
     if impl.evidence:
@@ -889,8 +508,10 @@ def render_html(assessment: Assessment, svg: str | None = None, *,
     ``catalog``, when given, supplies framework names and reference titles.
     """
     model = assessment.model
+    explained = _threats_explained(assessment)
     sections = [("summary", "Summary"), ("scope", "Scope"), ("diagram", "Diagram"),
-                ("system", "Components"), ("findings", "Findings"), ("controls", "Controls"),
+                ("system", "Components"), ("findings", "Findings"),
+                *([("why", "Why they apply")] if explained else []), ("controls", "Controls"),
                 ("accepted", "Accepted risks"), ("frameworks", "Frameworks")]
     head = [
         "<!DOCTYPE html>",
@@ -916,6 +537,7 @@ def render_html(assessment: Assessment, svg: str | None = None, *,
         *_diagram(svg),
         *_components(assessment),
         *_findings(assessment),
+        *explained,
         *_controls(assessment),
         *_accepted(assessment),
         *_frameworks(assessment, catalog),

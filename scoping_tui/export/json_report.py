@@ -29,6 +29,8 @@ def _finding(status: FindingStatus) -> dict[str, Any]:
         "id": finding.id,
         "threat": finding.threat.id,
         "title": finding.threat.title,
+        "rationale": finding.threat.rationale,
+        "false_positives": finding.threat.false_positives,
         "target": finding.target,
         "target_kind": finding.target_kind,
         "target_name": finding.target_name,

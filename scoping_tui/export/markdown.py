@@ -146,6 +146,7 @@ def render_markdown(assessment: Assessment) -> str:
             f"(line {finding.line}) | {status.status} | "
             f"{'; '.join(md_reason(r, in_table=True) for r in finding.rationale)} |")
     out.append("")
+    out += _threats_explained(assessment)
     out += ["## Controls by phase", ""]
     for phase in PHASES:
         ready = assessment.readiness_for(phase)
@@ -181,3 +182,20 @@ def render_markdown(assessment: Assessment) -> str:
             out.append(f"- **{framework}**: {', '.join(sorted(frameworks[framework]))}")
         out.append("")
     return "\n".join(out)
+
+
+def _threats_explained(assessment: Assessment) -> list[str]:
+    """Why each rule that fired applies, and when its finding would be wrong."""
+    threats = [t for t in assessment.threats_found() if t.rationale or t.false_positives]
+    if not threats:
+        return []
+    out = ["## Why these threats apply", ""]
+    for threat in threats:
+        out.append(f"**{md_cell(threat.id)}: {md_cell(threat.title)}**")
+        out.append("")
+        if threat.rationale:
+            out.append(f"- Why it applies: {md_reason(threat.rationale)}")
+        if threat.false_positives:
+            out.append(f"- A false positive when: {md_reason(threat.false_positives)}")
+        out.append("")
+    return out

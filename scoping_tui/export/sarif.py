@@ -34,8 +34,14 @@ def _help(threat: Threat) -> tuple[str, str]:
     it, so no link, image or HTML in it becomes one there."""
     refs = "; ".join(f"{framework}: {', '.join(ids)}"
                      for framework, ids in threat.references.items())
-    text = f"{threat.description}\n\nReferences: {refs}" if refs else threat.description
-    paragraphs = [md_cell(part) for part in threat.description.split("\n\n") if part.strip()]
+    explained = [threat.description]
+    if threat.rationale:
+        explained.append(f"Why it applies: {threat.rationale}")
+    if threat.false_positives:
+        explained.append(f"A false positive when: {threat.false_positives}")
+    body = "\n\n".join(explained)
+    text = f"{body}\n\nReferences: {refs}" if refs else body
+    paragraphs = [md_cell(part) for part in body.split("\n\n") if part.strip()]
     markdown = "\n\n".join([*paragraphs, "\n".join(
         f"- **{md_cell(framework)}**: {', '.join(md_cell(ref) for ref in ids)}"
         for framework, ids in threat.references.items())])

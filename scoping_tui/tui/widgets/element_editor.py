@@ -15,9 +15,6 @@ leaves the field being edited alone, so a re-analysis never steals focus or type
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from rich.text import Text
@@ -30,10 +27,25 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.form import (
+    FORM_OF,
+    KIND_TITLES,
+    LIST_KINDS,
+    MISSING,
+    SELECT_KINDS,
+    FieldPath,
+    FieldSpec,
+    as_text,
+    form_fields,
+    get_in,
+    hashable,
+    raw_text,
+    same_value,
+)
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import format_path
-from scoping_tui.model.references import TOOL_TARGET_TYPES, Reference, in_definition
-from scoping_tui.model.schema import model_schema, section_types
+from scoping_tui.model.references import TOOL_TARGET_TYPES
+from scoping_tui.model.schema import section_types
 from scoping_tui.model.text import printable, restore
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.rename import id_problem
@@ -49,224 +61,8 @@ from scoping_tui.tui.widgets.model_tree import (
 )
 from scoping_tui.tui.widgets.panel import Panel
 
-FieldPath = tuple[str | int, ...]
-"""A path inside the element, e.g. ``("agent", "approval")``."""
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
-"""No value at a path (the key is absent)."""
-
-FORM_OF = {"system": "system", "component": "component", "flow": "flow",
-           "boundary": "boundary", "control": "controlImpl", "accepted_risk": "acceptedRisk"}
-KIND_TITLES = {"system": "System", "component": "Component", "flow": "Data flow",
-               "boundary": "Trust boundary", "control": "Control",
-               "accepted_risk": "Accepted risk"}
-SECTION_DEFINITIONS = {"model": "modelFacts", "agent": "agentFacts", "store": "storeFacts",
-                       "tool": "toolFacts"}
-BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
-SELECT_KINDS = ("enum", "type", "bool", "int", "ref", "grant-tool", "grant-add")
-LIST_KINDS = ("enums", "refs", "targets", "grant-permissions")
 TYPING_PAUSE = 0.4
 """Seconds without a key after which typed text goes into the model (no Enter needed)."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of the form, from the schema."""
-
-    rel: FieldPath
-    title: str
-    description: str
-    kind: str
-    """text, id, tags, enum, type, bool, int, ref, enums, refs, targets; grant-tool,
-    grant-permissions, grant-remove, grant-add, section-remove; heading, note (no value)."""
-    options: tuple[tuple[str, Any], ...] = ()
-    required: bool = False
-    reference: Reference | None = None
-    """For an id field: which elements it may name (model/references.py)."""
-    """For references: which ids are offered (boundaries, components, models, ...)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# The schema as form fields
-
-
-def _definitions() -> dict[str, Any]:
-    definitions: dict[str, Any] = model_schema()["definitions"]
-    return definitions
-
-
-def _deref(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = _definitions()[node["$ref"].rsplit("/", 1)[-1]]
-    return node
-
-
-def _enum_help(node: dict[str, Any]) -> str:
-    descriptions = node.get("enumDescriptions")
-    if not isinstance(descriptions, list):
-        return ""
-    return "\n".join(f"{value}: {text}" for value, text in zip(node["enum"], descriptions,
-                                                                 strict=False))
-
-
-def _scale_options(node: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """``1 consumer app`` ...: numbers with the meaning the description gives them."""
-    low, high = int(node.get("minimum", 0)), int(node.get("maximum", 0))
-    meanings = dict(re.findall(r"\b(\d) ([a-z][a-z -]*?)(?=,|\.|$)",
-                               str(node.get("description", "")).split(":", 1)[-1]))
-    return tuple((f"{n} {meanings.get(str(n), '')}".strip(), n) for n in range(low, high + 1))
-
-
-@cache
-def definition_fields(definition: str, base: FieldPath = ()) -> tuple[FieldSpec, ...]:
-    """The fields of a schema definition, in schema order (sections and grants excluded)."""
-    node = _definitions()[definition]
-    references = in_definition(definition)
-    required = set(node.get("required", ()))
-    out: list[FieldSpec] = []
-    for key, raw in node.get("properties", {}).items():
-        prop = _deref(raw)
-        title = str(raw.get("title") or prop.get("title") or key)
-        description = str(raw.get("description") or prop.get("description") or "")
-        rel = (*base, key)
-        spec = FieldSpec(rel, title, description, "text", required=key in required)
-        kind = prop.get("type")
-        if key == "id":
-            out.append(_replace(spec, kind="id"))
-        elif "anyOf" in prop:  # a control's targets: "*" or a list of ids
-            out.append(_replace(spec, kind="targets", reference=references.get(key)))
-        elif key in references:
-            reference = references[key]
-            out.append(_replace(spec, kind="refs" if reference.many else "ref",
-                                reference=reference))
-        elif kind == "boolean":
-            out.append(_replace(spec, kind="bool", options=BOOLEAN_OPTIONS))
-        elif kind == "integer":
-            out.append(_replace(spec, kind="int", options=_scale_options(prop)))
-        elif kind == "string" and "enum" in prop:
-            help_text = _enum_help(prop)
-            out.append(_replace(
-                spec, kind="type" if (definition, key) == ("component", "type") else "enum",
-                options=tuple((str(v), v) for v in prop["enum"]),
-                description=f"{description}\n\n{help_text}" if help_text else description))
-        elif kind == "string":
-            out.append(spec)
-        elif kind == "array":
-            items = _deref(prop.get("items", {}))
-            if "enum" in items:
-                help_text = _enum_help(items)
-                out.append(_replace(
-                    spec, kind="enums", options=tuple((str(v), v) for v in items["enum"]),
-                    description=f"{description}\n\n{help_text}" if help_text else description))
-            elif items.get("type") == "string":
-                out.append(_replace(spec, kind="tags"))
-            # lists of objects (an agent's tools) are built by form_fields
-    return tuple(out)
-
-
-def _replace(spec: FieldSpec, **changes: Any) -> FieldSpec:
-    values = {**spec.__dict__, **changes}
-    return FieldSpec(**values)
-
-
-def form_fields(kind: str, item: dict[str, Any]) -> list[FieldSpec]:
-    """Every field of the form for one element, given its current data."""
-    fields = list(definition_fields(FORM_OF[kind]))
-    if kind != "component":
-        return fields
-    ctype = item.get("type")
-    definitions = _definitions()
-    for section, types in section_types().items():
-        applies = ctype in types
-        present = isinstance(item.get(section), dict) or section in item
-        node = definitions[SECTION_DEFINITIONS[section]]
-        if isinstance(ctype, str) and present and not applies:
-            fields.append(FieldSpec((section,), str(node.get("title", section)),
-                                    f"The {section} section describes {', '.join(types)} "
-                                    f"components, not a {ctype}: the model is not valid until "
-                                    "it is removed or the type is changed back.", "note"))
-            fields.append(FieldSpec((section, "remove"), f"Remove the {section} section", "",
-                                    "section-remove"))
-            continue
-        if not applies and not (present and not isinstance(ctype, str)):
-            continue
-        fields.append(FieldSpec((section,), str(node.get("title", section)),
-                                str(node.get("description", "")), "heading"))
-        for spec in definition_fields(SECTION_DEFINITIONS[section], (section,)):
-            fields.append(spec)
-            if spec.rel == ("agent", "model"):
-                fields.extend(_grant_fields(item))
-    return fields
-
-
-def _grant_fields(item: dict[str, Any]) -> list[FieldSpec]:
-    grant = _definitions()["toolGrant"]["properties"]
-    agent = item.get("agent")
-    tools = agent.get("tools") if isinstance(agent, dict) else None
-    out = [FieldSpec(("agent", "tools"), "Tools", str(_definitions()["agentFacts"]["properties"]
-                                                       ["tools"]["description"]), "subheading")]
-    permissions = _deref(grant["permissions"]["items"])
-    options = tuple((str(v), v) for v in permissions["enum"])
-    help_text = _enum_help(permissions)
-    for index, _ in enumerate(tools if isinstance(tools, list) else []):
-        rel: FieldPath = ("agent", "tools", index)
-        out.append(FieldSpec((*rel, "tool"), f"Tool {index + 1}", grant["tool"]["description"],
-                             "grant-tool", required=True))
-        out.append(FieldSpec((*rel, "permissions"), "permissions",
-                             f"{grant['permissions']['description']}\n\n{help_text}",
-                             "grant-permissions", options=options))
-        out.append(FieldSpec((*rel, "remove"), "Remove", "Take this tool away from the agent",
-                             "grant-remove"))
-    out.append(FieldSpec(("agent", "tools", "add"), "Add a tool",
-                         "Grant the agent another tool (choose it here)", "grant-add"))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Plain-data helpers
-
-
-def get_in(data: Any, path: FieldPath) -> Any:
-    """The value at ``path`` in plain data, or MISSING."""
-    node = data
-    for step in path:
-        in_list = isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node)
-        in_map = isinstance(step, str) and isinstance(node, dict) and step in node
-        if not (in_list or in_map):
-            return MISSING
-        node = node[step]
-    return node
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and bool(a == b)
-
-
-def _as_text(value: Any) -> str:
-    """A model value as the form shows it: control characters and line breaks as visible
-    escapes (``\\x1b``), so the screen shows what the file holds and the terminal acts on
-    none of it. ``_typed_value`` turns the escapes back into what the file held."""
-    return printable(_raw_text(value))
-
-
-def _raw_text(value: Any) -> str:
-    if value is MISSING or value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Field widgets: each knows its field and the element it belongs to
 
 
 def _typed_value(widget: FieldInput, text: str | None = None) -> Any:
@@ -530,7 +326,7 @@ class ElementEditor(Panel):
         tooltip = spec.description or None
         if spec.kind in ("text", "id", "tags"):
             widget: FieldWidget = FieldInput(
-                spec, element, _raw_text(value), id=dom_id, compact=True,
+                spec, element, raw_text(value), id=dom_id, compact=True,
                 placeholder=("comma-separated" if spec.kind == "tags" else
                              spec.description.split("\n")[0]))
         elif spec.kind in SELECT_KINDS:
@@ -574,18 +370,18 @@ class ElementEditor(Panel):
             current = []
         extra = tuple((f"{v} (not allowed)" if spec.kind not in ("ref", "refs", "grant-tool")
                        else f"{v} (missing)", v) for v in current
-                      if not any(_same(v, w) for w in legal) and _hashable(v))
+                      if not any(same_value(v, w) for w in legal) and hashable(v))
         return options + extra
 
     @staticmethod
     def _select_value(options: tuple[tuple[str, Any], ...], value: Any) -> Any:
-        return value if any(_same(value, v) for _, v in options) else Select.NULL
+        return value if any(same_value(value, v) for _, v in options) else Select.NULL
 
     @staticmethod
     def _list_value(value: Any) -> list[Any]:
         if isinstance(value, list):
-            return [v for v in value if _hashable(v)]
-        return [value] if value is not MISSING and _hashable(value) else []
+            return [v for v in value if hashable(v)]
+        return [value] if value is not MISSING and hashable(value) else []
 
     def _update(self, data: Any, item: dict[str, Any]) -> None:
         """Same shape as shown: new values and options, in place, sparing the field being
@@ -597,7 +393,7 @@ class ElementEditor(Panel):
                 if isinstance(widget, FieldInput):
                     if widget.edited:  # typed into and not committed yet: leave it be
                         continue
-                    widget.original = _raw_text(value)
+                    widget.original = raw_text(value)
                     text = printable(widget.original)
                     if widget.has_focus and _typed_value(widget) == _typed_value(widget, text):
                         # Being typed into, and the model holds what it says: its stored form
@@ -613,7 +409,7 @@ class ElementEditor(Panel):
                     if options != widget.offered:
                         widget.offered = options
                         widget.set_options(options)
-                    if not _same(widget.value, wanted):
+                    if not same_value(widget.value, wanted):
                         widget.value = wanted
                 elif isinstance(widget, FieldList):
                     options = self._options(spec, data, value)
@@ -635,17 +431,17 @@ class ElementEditor(Panel):
         kind, element_id = self._element
         title = Text(KIND_TITLES.get(kind, kind), style="bold")
         if kind == "system":
-            title.append(f" {_as_text(item.get('name'))}")
+            title.append(f" {as_text(item.get('name'))}")
         elif kind in ("component", "boundary"):
             title.append(f" {element_id}")
             extra = item.get("type") if kind == "component" else item.get("kind")
-            title.append(f"  {_as_text(extra)}", style="dim")
+            title.append(f"  {as_text(extra)}", style="dim")
         elif kind == "flow":
             title.append(f" {element_id}")
-            title.append(f"  {_as_text(item.get('from'))} → {_as_text(item.get('to'))}",
+            title.append(f"  {as_text(item.get('from'))} → {as_text(item.get('to'))}",
                          style="dim")
         else:
-            title.append(f" {_as_text(item.get('control' if kind == 'control' else 'finding'))}")
+            title.append(f" {as_text(item.get('control' if kind == 'control' else 'finding'))}")
         counts = finding_counts(self._analysis)
         target = "*" if kind == "system" else element_id
         if kind in ("system", "component", "flow", "boundary") and target in counts:
@@ -713,7 +509,7 @@ class ElementEditor(Panel):
 
             self._edit(delete, f"clear {title} of {name}")
             return
-        if _same(current, value):
+        if same_value(current, value):
             return
 
         def assign(model: EditableModel) -> None:
@@ -732,7 +528,7 @@ class ElementEditor(Panel):
         value = get_in(data, (*base, *widget.field.rel))
         with self.prevent(Select.Changed, SelectionList.SelectedChanged, Input.Changed):
             if isinstance(widget, FieldInput):
-                widget.original = _raw_text(value)
+                widget.original = raw_text(value)
                 widget.value = printable(widget.original)
                 widget.edited = False
             elif isinstance(widget, FieldSelect):
@@ -869,7 +665,7 @@ class ElementEditor(Panel):
         data, base = found
         item = get_in(data, base)
         current = item.get("type") if isinstance(item, dict) else None
-        if _same(current, new_type):
+        if same_value(current, new_type):
             return
         stale = [section for section, types in section_types().items()
                  if isinstance(item, dict) and section in item and new_type not in types]
@@ -920,7 +716,7 @@ class ElementEditor(Panel):
             else:
                 self._commit(widget.element, spec.rel, "*", spec.title)
                 return
-        kept = [v for v in before if _hashable(v) and v in chosen]
+        kept = [v for v in before if hashable(v) and v in chosen]
         added = [v for _, v in widget.offered if v in chosen and v not in kept]
         value: Any = kept + added if chosen else MISSING
         self._commit(widget.element, spec.rel, value, spec.title)
@@ -943,13 +739,3 @@ class ElementEditor(Panel):
             model.delete_value(path)
 
         self._edit(delete, f"remove {what} of {widget.element[1]}")
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
