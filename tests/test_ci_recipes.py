@@ -1,5 +1,5 @@
-"""The CI recipes we publish work: the README's PR-comment example, the pre-commit hooks and the
-GitHub Actions workflow in docs/ (each run or parsed for real, so they cannot rot unnoticed)."""
+"""The CI recipes we publish work: the PR-comment example in docs/ci.md, the pre-commit hooks and
+the GitHub Actions workflow in docs/ (each run or parsed for real, so they cannot rot unnoticed)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from tests.conftest import ROOT
 from tests.git_support import git
 
 CHAT = ROOT / "samples" / "public-chat-assistant.yaml"
+CI_GUIDE = ROOT / "docs" / "ci.md"
 
 
-
-def readme_example(marker: str) -> list[list[str]]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)```", readme, re.S)
-    assert block, f"the README lost its {marker} block"
+def guide_example(marker: str) -> list[list[str]]:
+    guide = CI_GUIDE.read_text(encoding="utf-8")
+    block = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)```", guide, re.S)
+    assert block, f"docs/ci.md lost its {marker} block"
     return [shlex.split(line) for line in block.group(1).splitlines() if line.strip()]
 
 
@@ -35,7 +35,7 @@ def scoping_tui(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "NO_COLOR": "1"})
 
 
-def test_readme_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
+def test_guide_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
     repo = tmp_path / "service"
     repo.mkdir()
     model = repo / "threat-model.yaml"
@@ -51,7 +51,7 @@ def test_readme_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
     model.write_text(text[:at] + "encrypted: false" + text[at + len("encrypted: true"):],
                      encoding="utf-8")
 
-    diff_command, comment_command = readme_example("pr-comment-example")
+    diff_command, comment_command = guide_example("pr-comment-example")
     result = scoping_tui(diff_command, repo)
     # A medium finding, below the default gate; but a weakened safeguard fails it, and the
     # comment is written all the same.
@@ -70,10 +70,10 @@ def test_readme_pr_comment_example_produces_the_comment(tmp_path: Path) -> None:
     assert comment_command[comment_command.index("--body-file") + 1] == "pr-comment.md"
 
 
-def test_readme_verdict_example_is_what_the_tool_says(tmp_path: Path) -> None:
-    """The README quotes the verdict line of the example above; keep the quote true."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"e\.g\. \*(This change .*?)\*", readme, re.S)
+def test_guide_verdict_example_is_what_the_tool_says(tmp_path: Path) -> None:
+    """docs/ci.md quotes the verdict line of the example above; keep the quote true."""
+    guide = CI_GUIDE.read_text(encoding="utf-8")
+    quoted = re.search(r"e\.g\. \*(This change .*?)\*", guide, re.S)
     assert quoted
     old = tmp_path / "old.yaml"
     new = tmp_path / "new.yaml"
@@ -146,7 +146,7 @@ def test_the_documented_workflow_only_uses_options_that_exist() -> None:
 
 
 def test_the_docs_name_the_workflow_and_hooks_that_exist() -> None:
-    guide = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    guide = CI_GUIDE.read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#]+)\)", guide):
         if not target.startswith("http"):
             assert (ROOT / "docs" / target).exists(), target
