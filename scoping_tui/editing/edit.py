@@ -52,10 +52,10 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
     ScalarString,
 )
-from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from scoping_tui.editing.merge import indent_of, is_trivia, merge, tidy
+from scoping_tui.model.emit import reads_as_text
 from scoping_tui.model.load import LoadFailure, read_bytes
 from scoping_tui.model.references import model_slots
 from scoping_tui.util.fileio import atomic_write_text
@@ -700,12 +700,6 @@ def _restyle(old: Any, text: str) -> Any:
         # model loader reads YAML 1.1 (PyYAML), where `no` is false: quote those.
         return DoubleQuotedScalarString(text)
     return text
-
-
-def reads_as_text(text: str) -> bool:
-    """Whether the model loader (PyYAML, YAML 1.1) reads ``text`` written unquoted as text."""
-    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    return tag == _STR_TAG
 
 
 def _refold(old: str, old_folds: list[int], text: str) -> list[int]:

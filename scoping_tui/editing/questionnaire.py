@@ -14,12 +14,11 @@ starting point. The header of the generated file says so.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-from scoping_tui.editing.edit import reads_as_text
+from scoping_tui.model.emit import Field, Item, emit_fields, emit_items, text_of
 from scoping_tui.util.locations import model_schema_path
 
 Ownership = Literal["consumer-app", "enterprise-app", "model-api", "fine-tuned", "self-trained"]
@@ -253,70 +252,48 @@ class Answers:
 
 
 @dataclass
-class _Field:
-    key: str
-    value: Any
-    """str, bool, int, list of str (flow list), list of dict (flow mappings, one per line),
-    or list of _Field (a nested block mapping)."""
-    note: str = ""
-    """End-of-line comment."""
-    above: tuple[str, ...] = ()
-    """Comment lines before the key."""
-
-
-@dataclass
-class _Item:
-    fields: list[_Field]
-    above: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return str(self.fields[0].value)
-
-
-@dataclass
 class _Draft:
     answers: Answers
-    boundaries: dict[str, _Item] = field(default_factory=dict)
-    components: list[_Item] = field(default_factory=list)
-    flows: list[_Item] = field(default_factory=list)
+    boundaries: dict[str, Item] = field(default_factory=dict)
+    components: list[Item] = field(default_factory=list)
+    flows: list[Item] = field(default_factory=list)
 
     def component(self, cid: str, name: str, ctype: str, boundary: str, *,
                   hosting: str = "", description: str = "", data: Iterable[str] = (),
-                  extra: Iterable[_Field] = (), above: tuple[str, ...] = ()) -> str:
-        fields = [_Field("id", cid), _Field("name", name), _Field("type", ctype),
-                  _Field("boundary", boundary)]
+                  extra: Iterable[Field] = (), above: tuple[str, ...] = ()) -> str:
+        fields = [Field("id", cid), Field("name", name), Field("type", ctype),
+                  Field("boundary", boundary)]
         if hosting:
-            fields.append(_Field("hosting", hosting))
+            fields.append(Field("hosting", hosting))
         if description:
-            fields.append(_Field("description", description))
+            fields.append(Field("description", description))
         if data:
-            fields.append(_Field("data", list(data)))
+            fields.append(Field("data", list(data)))
         fields.extend(extra)
-        self.components.append(_Item(fields, above))
+        self.components.append(Item(fields, above))
         self._use_boundary(boundary)
         return cid
 
     def flow(self, source: str, target: str, name: str, data: Iterable[str], protocol: str,
              *, description: str = "", above: tuple[str, ...] = ()) -> None:
-        fields = [_Field("id", f"{source}-to-{target}"), _Field("name", name),
-                  _Field("from", source), _Field("to", target), _Field("data", list(data)),
-                  _Field("protocol", protocol)]
+        fields = [Field("id", f"{source}-to-{target}"), Field("name", name),
+                  Field("from", source), Field("to", target), Field("data", list(data)),
+                  Field("protocol", protocol)]
         if description:
-            fields.append(_Field("description", description))
-        self.flows.append(_Item(fields, above))
+            fields.append(Field("description", description))
+        self.flows.append(Item(fields, above))
 
     def _use_boundary(self, bid: str) -> None:
         if bid in self.boundaries:
             return
         name, kind, parent, description = _BOUNDARIES[bid]
-        fields = [_Field("id", bid), _Field("name", name), _Field("kind", kind)]
+        fields = [Field("id", bid), Field("name", name), Field("kind", kind)]
         if parent:
             self._use_boundary(parent)
-            fields.append(_Field("parent", parent))
+            fields.append(Field("parent", parent))
         if description:
-            fields.append(_Field("description", description))
-        self.boundaries[bid] = _Item(fields)
+            fields.append(Field("description", description))
+        self.boundaries[bid] = Item(fields)
 
 
 _BOUNDARIES: dict[str, tuple[str, str, str, str]] = {
@@ -397,19 +374,19 @@ def _buy(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
     enterprise = answers.ownership == "enterprise-app"
     staff = answers.users == "staff"
     model = [
-        _Field("provider", "GenAI app provider"),
-        _Field("terms", "enterprise" if enterprise else "consumer",
+        Field("provider", "GenAI app provider"),
+        Field("terms", "enterprise" if enterprise else "consumer",
                "enterprise agreement: generative scope 2" if enterprise
                else "public terms of use: generative scope 1"),
-        _Field("trains_on_inputs", not enterprise,
+        Field("trains_on_inputs", not enterprise,
                "check the agreement: training on your data should be excluded" if enterprise
                else "check the terms: consumer terms often allow training on inputs"),
-        _Field("modality", ["text"]),
+        Field("modality", ["text"]),
     ]
     draft.component("genai-app", "GenAI app", "genai-app", "vendor",
                     hosting="third-party-saas",
                     description="The third-party generative-AI app, used as it is.",
-                    data=prompts, extra=[_Field("model", model)])
+                    data=prompts, extra=[Field("model", model)])
     if staff:
         draft.component(
             "web-gateway", "Secure web gateway", "api-gateway", "corp-network",
@@ -427,8 +404,8 @@ def _buy(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
                     hosting="self-hosted",
                     description="Who used the app, when, and what the gateway blocked."
                     if staff else "Usage and audit logs exported from the app.",
-                    data=["internal"], extra=[_Field("store", [
-                        _Field("persistence", "long-term")])])
+                    data=["internal"], extra=[Field("store", [
+                        Field("persistence", "long-term")])])
     if staff:
         draft.flow("web-gateway", "monitoring", "Request logs", ["internal"], "https")
     else:
@@ -452,28 +429,28 @@ def _build_app(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
                     description="Screens prompts for attacks and answers for sensitive data.",
                     data=prompts)
     if answers.ownership == "model-api":
-        model = [_Field("provider", "Model provider (managed API)"),
-                 _Field("origin", "pre-trained",
+        model = [Field("provider", "Model provider (managed API)"),
+                 Field("origin", "pre-trained",
                         "a third-party model called unchanged: generative scope 3"),
-                 _Field("modality", ["text"])]
+                 Field("modality", ["text"])]
         model_boundary, hosting = "model-provider", "managed-api"
         text = "A third-party foundation model called through the provider's API."
     elif answers.ownership == "fine-tuned":
-        model = [_Field("provider", "Base model provider; fine-tuned by you"),
-                 _Field("origin", "fine-tuned",
+        model = [Field("provider", "Base model provider; fine-tuned by you"),
+                 Field("origin", "fine-tuned",
                         "a third-party base tuned on your data: generative scope 4"),
-                 _Field("base_model", "Name and version of the base model"),
-                 _Field("weights_format", "safetensors"),
-                 _Field("modality", ["text"])]
+                 Field("base_model", "Name and version of the base model"),
+                 Field("weights_format", "safetensors"),
+                 Field("modality", ["text"])]
         model_boundary, hosting = "ml-account", "managed-service"
         text = ("The fine-tuned model's endpoint. It learned from your data, so it is "
                 "classified like its training data.")
     else:
-        model = [_Field("provider", "You (trained in-house)"),
-                 _Field("origin", "self-trained",
+        model = [Field("provider", "You (trained in-house)"),
+                 Field("origin", "self-trained",
                         "trained from scratch on your data: generative scope 5"),
-                 _Field("weights_format", "safetensors"),
-                 _Field("modality", ["text"])]
+                 Field("weights_format", "safetensors"),
+                 Field("modality", ["text"])]
         model_boundary, hosting = "ml-account", "self-hosted"
         text = ("The self-trained model's endpoint. It learned from your data, so it is "
                 "classified like its training data.")
@@ -481,11 +458,11 @@ def _build_app(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
         else [*prompts, "training-data", "model-artifacts"]
     draft.component("llm", "Foundation model", "foundation-model", model_boundary,
                     hosting=hosting, description=text, data=data,
-                    extra=[_Field("model", model)])
+                    extra=[Field("model", model)])
     draft.component("monitoring", "Logs and traces", "monitoring", "app-account",
                     hosting="managed-service",
                     description="Model invocation logs, guardrail interventions and metrics.",
-                    data=prompts, extra=[_Field("store", [_Field("persistence", "long-term")])])
+                    data=prompts, extra=[Field("store", [Field("persistence", "long-term")])])
     draft.flow("client-app", "api-gateway", "Application API", prompts, "https")
     draft.flow("api-gateway", "app-service", "Requests", prompts, "https")
     draft.flow("app-service", "guardrail", "Prompt and answer checks", prompts, "https")
@@ -496,41 +473,41 @@ def _build_app(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
 def _rag(draft: _Draft, answers: Answers) -> str:
     """Retrieval over your documents; returns the component that answers queries."""
     docs = ["internal", "confidential"]
-    store = [_Field("multi_tenant", answers.users == "public",
+    store = [Field("multi_tenant", answers.users == "public",
                     "customers' documents share the index: isolation is a filter"
                     if answers.users == "public" else ""),
-             _Field("persistence", "long-term")]
+             Field("persistence", "long-term")]
     if answers.buys:
         home = "tenant" if answers.ownership == "enterprise-app" else "vendor"
         draft.component("documents", "Your documents", "knowledge-base",
                         "tenant" if home == "tenant" else "corp-network",
                         hosting="third-party-saas" if home == "tenant" else "self-hosted",
                         description="The documents the app may draw on.", data=docs,
-                        extra=[_Field("store", [_Field("persistence", "long-term")])])
+                        extra=[Field("store", [Field("persistence", "long-term")])])
         draft.component("vector-store", "The app's document index", "vector-store", home,
                         hosting="third-party-saas",
                         description="The provider's index over your documents.", data=docs,
-                        extra=[_Field("store", store)])
+                        extra=[Field("store", store)])
         draft.flow("genai-app", "vector-store", "Retrieval", docs, "https")
         draft.flow("vector-store", "documents", "Indexing", docs, "https",
                    description="The provider's connector reads your documents into its index.")
         return "vector-store"
     draft.component("documents", "Source documents", "knowledge-base", "app-account",
                     hosting="managed-service", description="The documents answers draw on.",
-                    data=docs, extra=[_Field("store", [_Field("persistence", "long-term")])])
+                    data=docs, extra=[Field("store", [Field("persistence", "long-term")])])
     draft.component("ingestion", "Ingestion job", "service", "app-vpc", hosting="self-hosted",
                     description="Splits and embeds the documents and writes the index.",
                     data=docs)
     draft.component("embedding-model", "Embedding model", "foundation-model", "model-provider",
                     hosting="managed-api", description="Turns text into vectors.", data=docs,
-                    extra=[_Field("model", [
-                        _Field("provider", "Model provider (managed API)"),
-                        _Field("origin", "pre-trained"),
-                        _Field("modality", ["embedding"])])])
+                    extra=[Field("model", [
+                        Field("provider", "Model provider (managed API)"),
+                        Field("origin", "pre-trained"),
+                        Field("modality", ["embedding"])])])
     draft.component("vector-store", "Vector store", "vector-store", "app-account",
                     hosting="managed-service",
                     description="The embeddings index that retrieval searches.",
-                    data=docs, extra=[_Field("store", store)])
+                    data=docs, extra=[Field("store", store)])
     draft.flow("ingestion", "documents", "Read documents", docs, "https")
     draft.flow("ingestion", "embedding-model", "Embed chunks", docs, "https")
     draft.flow("ingestion", "vector-store", "Write the index", docs, "https")
@@ -562,11 +539,11 @@ def _agent(draft: _Draft, answers: Answers, entry: str, model_id: str, retrieval
 
     def tool(cid: str, name: str, permission: str, description: str) -> str:
         draft.component(cid, name, "tool", home, hosting=hosting, description=description,
-                        extra=[_Field("tool", [
-                            _Field("authentication", "oauth" if buys else "iam"),
-                            _Field("side_effects", [permission]),
-                            _Field("source", source),
-                            _Field("transport", "in-process")])])
+                        extra=[Field("tool", [
+                            Field("authentication", "oauth" if buys else "iam"),
+                            Field("side_effects", [permission]),
+                            Field("source", source),
+                            Field("transport", "in-process")])])
         grants.append({"tool": cid, "permissions": [permission]})
         return cid
 
@@ -580,18 +557,18 @@ def _agent(draft: _Draft, answers: Answers, entry: str, model_id: str, retrieval
                     hosting="self-hosted" if buys else "managed-service",
                     description="The records the agent works on.",
                     data=["internal", "confidential", "pii"],
-                    extra=[_Field("store", [_Field("persistence", "long-term")])])
+                    extra=[Field("store", [Field("persistence", "long-term")])])
             tool(cid, name, permission, description)
             draft.flow(cid, data_store, "Read records" if kind == "read-data"
                        else "Write records", ["internal", "confidential", "pii"], "https")
         elif kind == "run-code":
             draft.component(cid, name, "code-sandbox", "vendor-sandbox" if buys else "sandbox",
                             hosting=hosting, description=description,
-                            extra=[_Field("tool", [
-                                _Field("authentication", "iam"),
-                                _Field("side_effects", ["execute"]),
-                                _Field("source", source),
-                                _Field("transport", "http")])])
+                            extra=[Field("tool", [
+                                Field("authentication", "iam"),
+                                Field("side_effects", ["execute"]),
+                                Field("source", source),
+                                Field("transport", "http")])])
             grants.append({"tool": cid, "permissions": ["execute"]})
             draft.flow("agent", cid, "Run generated code", ["internal", "untrusted-content"],
                        "https")
@@ -599,26 +576,26 @@ def _agent(draft: _Draft, answers: Answers, entry: str, model_id: str, retrieval
             tool(cid, name, permission, description)
             draft.component("payment-service", "Payment provider", "external-service",
                             "payment-provider", description="Moves the money.",
-                            extra=[_Field("tool", [_Field("authentication", "api-key"),
-                                                   _Field("side_effects", ["financial"]),
-                                                   _Field("source", "third-party")])])
+                            extra=[Field("tool", [Field("authentication", "api-key"),
+                                                   Field("side_effects", ["financial"]),
+                                                   Field("source", "third-party")])])
             draft.flow(cid, "payment-service", "Payment orders", ["payment", "pii"], "https")
         else:
             tool(cid, name, permission, description)
             draft.component("recipients", "Outside recipients", "external-service", "internet",
                             description="Whoever the agent writes to: mail servers, chat, "
                                         "web services.",
-                            extra=[_Field("tool", [
-                                _Field("side_effects", ["external-communication"]),
-                                _Field("source", "third-party")])])
+                            extra=[Field("tool", [
+                                Field("side_effects", ["external-communication"]),
+                                Field("source", "third-party")])])
             draft.flow(cid, "recipients", "Outbound messages", ["internal", "pii"], "smtp")
     if retrieval is not None and not buys:
         draft.component("kb-search", "Document search", "tool", home, hosting=hosting,
                         description="Searches the document index for the agent.",
-                        extra=[_Field("tool", [_Field("authentication", "iam"),
-                                               _Field("side_effects", ["read"]),
-                                               _Field("source", source),
-                                               _Field("transport", "in-process")])])
+                        extra=[Field("tool", [Field("authentication", "iam"),
+                                               Field("side_effects", ["read"]),
+                                               Field("source", source),
+                                               Field("transport", "in-process")])])
         grants.append({"tool": "kb-search", "permissions": ["read"]})
         draft.flow("kb-search", retrieval, "Retrieval", ["internal", "confidential"], "https")
         draft.flow("kb-search", "embedding-model", "Embed the query", ["internal"], "https")
@@ -627,19 +604,19 @@ def _agent(draft: _Draft, answers: Answers, entry: str, model_id: str, retrieval
     approval = answers.approval if acts else "none"
     event = answers.trigger == "event"
     agent_fields = [
-        _Field("model", model_id),
-        _Field("tools", grants,
+        Field("model", model_id),
+        Field("tools", grants,
                above=("# In-process tools have no flow of their own: the grant is that edge.",)),
-        _Field("approval", approval, _approval_note(answers)),
-        _Field("triggers", ["event", "schedule"] if event else ["user"], _trigger_note(answers)),
-        _Field("identity", "delegated-user" if buys else "own-service-identity"),
-        _Field("credential_lifetime", "short-lived"),
+        Field("approval", approval, _approval_note(answers)),
+        Field("triggers", ["event", "schedule"] if event else ["user"], _trigger_note(answers)),
+        Field("identity", "delegated-user" if buys else "own-service-identity"),
+        Field("credential_lifetime", "short-lived"),
     ]
     if "run-code" in answers.tool_kinds:
-        agent_fields.append(_Field("runs_generated_code", True, "only inside the sandbox"))
-    extra = [_Field("agent", agent_fields)]
+        agent_fields.append(Field("runs_generated_code", True, "only inside the sandbox"))
+    extra = [Field("agent", agent_fields)]
     if approval == "every-action":
-        extra.insert(0, _Field("human_review", True, "a person approves every action"))
+        extra.insert(0, Field("human_review", True, "a person approves every action"))
     draft.component("agent", "Agent", "agent", home, hosting=hosting,
                     description="Plans and calls tools to carry out its task.",
                     data=[*prompts, "untrusted-content"] if "untrusted-content" not in prompts
@@ -685,7 +662,7 @@ def _training(draft: _Draft, answers: Answers, model_id: str) -> None:
                     hosting="managed-service",
                     description="The data the model is " + ("fine-tuned" if fine_tune
                                                             else "trained") + " on.",
-                    data=training, extra=[_Field("store", [_Field("persistence", "long-term")])])
+                    data=training, extra=[Field("store", [Field("persistence", "long-term")])])
     draft.component("training-pipeline", "Fine-tuning pipeline" if fine_tune
                     else "Training pipeline", "training-pipeline", "ml-account",
                     hosting="self-hosted",
@@ -694,7 +671,7 @@ def _training(draft: _Draft, answers: Answers, model_id: str) -> None:
     draft.component("model-registry", "Model registry", "model-registry", "ml-account",
                     hosting="managed-service", description="Versions of the model's weights.",
                     data=["model-artifacts"],
-                    extra=[_Field("store", [_Field("persistence", "long-term")])])
+                    extra=[Field("store", [Field("persistence", "long-term")])])
     draft.flow("ml-team", "training-pipeline", "Start training runs", ["internal"], "https")
     draft.flow("training-pipeline", "training-data", "Read training data", training, "https")
     draft.flow("training-pipeline", "model-registry", "Publish weights", ["model-artifacts"],
@@ -703,102 +680,14 @@ def _training(draft: _Draft, answers: Answers, model_id: str) -> None:
     if fine_tune:
         draft.component("base-model-hub", "Base model source", "external-service",
                         "model-hub", description="Where the base model's weights come from.",
-                        extra=[_Field("tool", [_Field("authentication", "api-key"),
-                                               _Field("source", "third-party")])])
+                        extra=[Field("tool", [Field("authentication", "api-key"),
+                                               Field("source", "third-party")])])
         draft.flow("training-pipeline", "base-model-hub", "Download base weights",
                    ["model-artifacts"], "https")
 
 
 # ---------------------------------------------------------------------------------------------
 # Text
-
-
-_FOLD_AT = 88
-_FLOW_INDICATORS = frozenset(",[]{}")
-
-
-def _scalar(value: Any, *, flow: bool = False) -> str:
-    """A scalar as YAML: plain when PyYAML reads it back as the same text, else quoted.
-
-    ``flow``: inside ``[...]`` or ``{...}``, where commas and brackets end a plain scalar.
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    plain = (text[:1].isalnum() and text == text.strip() and ": " not in text
-             and " #" not in text and not text.endswith(":")
-             and all(" " <= char <= "~" for char in text)
-             and not (flow and _FLOW_INDICATORS & set(text))
-             and reads_as_text(text))
-    return text if plain else _double_quoted(text)
-
-
-def _double_quoted(text: str) -> str:
-    """A YAML double-quoted scalar; anything YAML does not allow raw (or PyYAML reads as a
-    line break) is escaped."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\t":
-            out.append("\\t")
-        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF) \
-                or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def _flow_mapping(value: Mapping[str, Any]) -> str:
-    parts = []
-    for key, item in value.items():
-        shown = f"[{', '.join(_scalar(v, flow=True) for v in item)}]" \
-            if isinstance(item, list) else _scalar(item, flow=True)
-        parts.append(f"{key}: {shown}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _note(note: str) -> str:
-    return f"   # {note}" if note else ""
-
-
-def _emit_fields(lines: list[str], fields: list[_Field], indent: int, first: str = "") -> None:
-    pad = " " * indent
-    for index, item in enumerate(fields):
-        lines.extend(pad + line for line in item.above)
-        lead = first if index == 0 and first else pad
-        value = item.value
-        if isinstance(value, list) and value and isinstance(value[0], _Field):
-            lines.append(f"{lead}{item.key}:{_note(item.note)}")
-            _emit_fields(lines, value, indent + 2)
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{lead}{item.key}:{_note(item.note)}")
-            lines.extend(f"{pad}  - {_flow_mapping(grant)}" for grant in value)
-        elif isinstance(value, list):
-            lines.append(f"{lead}{item.key}: [{', '.join(_scalar(v, flow=True) for v in value)}]"
-                         f"{_note(item.note)}")
-        elif isinstance(value, str) and item.key == "description" \
-                and len(lead) + len(value) + 13 > _FOLD_AT:
-            lines.append(f"{lead}{item.key}: >-")
-            lines.extend(pad + "  " + line
-                         for line in textwrap.wrap(value, _FOLD_AT - indent - 2))
-        else:
-            lines.append(f"{lead}{item.key}: {_scalar(value)}{_note(item.note)}")
-
-
-def _emit_items(lines: list[str], key: str, items: Iterable[_Item], *, gap: bool) -> None:
-    lines.append("")
-    lines.append(f"{key}:")
-    for index, item in enumerate(items):
-        if gap and index:
-            lines.append("")
-        lines.extend("  " + line for line in item.above)
-        _emit_fields(lines, item.fields, 4, first="  - ")
 
 
 def build_model(answers: Answers, *, schema_ref: str | None = None) -> str:
@@ -827,15 +716,11 @@ def build_model(answers: Answers, *, schema_ref: str | None = None) -> str:
         "",
         "system:",
     ]
-    _emit_fields(lines, _system_fields(answers), 2)
-    _emit_items(lines, "boundaries", draft.boundaries.values(), gap=False)
-    _emit_items(lines, "components", draft.components, gap=True)
-    _emit_items(lines, "flows", draft.flows, gap=True)
-    return "\n".join(_clean(line) for line in lines) + "\n"
-
-
-def _clean(line: str) -> str:
-    return line.rstrip()
+    emit_fields(lines, _system_fields(answers), 2)
+    emit_items(lines, "boundaries", draft.boundaries.values(), gap=False)
+    emit_items(lines, "components", draft.components, gap=True)
+    emit_items(lines, "flows", draft.flows, gap=True)
+    return text_of(lines)
 
 
 _GENERATIVE_WHY: dict[Ownership, str] = {
@@ -859,7 +744,7 @@ def _agentic_why(answers: Answers) -> str:
     return "a person sets the goal and the agent acts within it"
 
 
-def _system_fields(answers: Answers) -> list[_Field]:
+def _system_fields(answers: Answers) -> list[Field]:
     buys = "buy" if answers.buys else "build"
     tags = [buys, answers.ownership]
     if answers.rag:
@@ -867,15 +752,15 @@ def _system_fields(answers: Answers) -> list[_Field]:
     if answers.agency != "none":
         tags.append("agent")
     return [
-        _Field("name", answers.name),
-        _Field("description", _description(answers)),
-        _Field("owner", "Team accountable for the system and its risks",
+        Field("name", answers.name),
+        Field("description", _description(answers)),
+        Field("owner", "Team accountable for the system and its risks",
                "replace with the real owner"),
-        _Field("phase", answers.phase),
-        _Field("generative_scope", answers.generative_scope,
+        Field("phase", answers.phase),
+        Field("generative_scope", answers.generative_scope,
                "compared with the scope the components imply"),
-        _Field("agentic_scope", answers.agentic_scope),
-        _Field("tags", tags),
+        Field("agentic_scope", answers.agentic_scope),
+        Field("tags", tags),
     ]
 
 

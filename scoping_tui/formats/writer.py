@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
-
 from scoping_tui.formats.common import ModelBuilder, Note, comment_text, counts
+from scoping_tui.model.emit import Item, comment_lines, emit_fields, emit_items, text_of, to_fields
 
 _SECTIONS = ("boundaries", "components", "flows", "controls", "accepted_risks")
 _LABELS = {"mapped": "mapped", "guessed": "guessed", "human": "decide"}
 
 
-# libyaml's emitter when PyYAML was built with it: a 10,000-element import spends most of its
-# time here otherwise.
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    pass
-
-
-def _text(dumper: Any, data: str) -> Any:
-    # Several lines read best as a literal block; the emitter falls back to quotes when a
-    # block cannot hold the text exactly (trailing spaces, special characters).
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data,
-                                   style="|" if "\n" in data else None)
-
-
-_Dumper.add_representer(str, _text)
-
-
-def _dump(value: Any) -> str:
-    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
-
-
-def _comment(lines: list[str], indent: str = "") -> str:
-    return "".join(f"{indent}# {comment_text(line)}\n" if line else f"{indent}#\n"
-                   for line in lines)
+def _comment(lines: list[str], indent: str = "") -> list[str]:
+    return comment_lines([comment_text(line) for line in lines], indent)
 
 
 def summary_lines(builder: ModelBuilder) -> list[str]:
@@ -62,18 +37,15 @@ def render_yaml(builder: ModelBuilder) -> str:
     for note in builder.notes:
         if note.element and note.kind != "mapped":
             by_element.setdefault(note.element, []).append(note)
-    out = [_comment(summary_lines(builder)), "\n"]
-    out.append(_dump({"version": 1}))
-    out.append("\n" + _dump({"system": builder.system}))
+    lines = [*_comment(summary_lines(builder)), "", "version: 1", "", "system:"]
+    emit_fields(lines, to_fields(builder.system), 2)
     document = builder.document()
     for section in _SECTIONS:
         items = document.get(section)
         if not items:
             continue
-        out.append(f"\n{section}:\n")
-        for item in items:
-            notes = by_element.get(str(item.get("id", item.get("control", ""))), [])
-            out.append(_comment([f"{_LABELS[n.kind]}: {n.message}" for n in notes], "  "))
-            body = _dump([item])
-            out.append("".join(f"  {line}\n" if line else "\n" for line in body.splitlines()))
-    return "".join(out)
+        emit_items(lines, section, (Item(to_fields(item), tuple(
+            f"# {comment_text(f'{_LABELS[n.kind]}: {n.message}')}"
+            for n in by_element.get(str(item.get("id", item.get("control", ""))), [])))
+            for item in items), gap=False)
+    return text_of(lines)
