@@ -40,7 +40,7 @@ typecheck: $(BIN)/.installed
 
 # In parallel, one worker per core (pytest-xdist); `pytest tests/x.py` alone runs serially.
 unit: $(BIN)/.installed graphviz
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test: lint typecheck unit
 

@@ -279,6 +279,11 @@ class Invocation:
         return (COMMANDS[self.command].valid_code if self.valid_input else 2,)
 
 
+# The runner fixture starts every selected command at once, in parallel processes; under
+# pytest-xdist each worker would start the whole matrix again, so the module stays on one
+# worker (`--dist loadgroup`, see the Makefile) and the others take the rest of the suite.
+pytestmark = pytest.mark.xdist_group("hostile-corpus")
+
 MATRIX = [Invocation(name, command) for name in EXPECTED if name not in VALID
           for command in EVERY_FILE]
 MATRIX += [Invocation(name, command) for name in REPRESENTATIVE for command in OTHER_FORMATS]
