@@ -115,7 +115,7 @@ def _flow_list(values: Iterable[Any]) -> str:
 
 
 def _flow_mapping(value: Mapping[str, Any]) -> str:
-    parts = [f"{key}: {_flow_list(item) if isinstance(item, list) else scalar(item, flow=True)}"
+    parts = [f"{scalar(key, flow=True)}: {_flow_list(item) if isinstance(item, list) else scalar(item, flow=True)}"
              for key, item in value.items()]
     return "{" + ", ".join(parts) + "}"
 
@@ -153,22 +153,22 @@ def emit_fields(lines: list[str], fields: list[Field], indent: int, first: str =
         lead = first if index == 0 and first else pad
         value = item.value
         if isinstance(value, list) and value and all(isinstance(v, Field) for v in value):
-            lines.append(f"{lead}{item.key}:{_note(item.note)}")
+            lines.append(f"{lead}{scalar(item.key)}:{_note(item.note)}")
             emit_fields(lines, value, indent + 2)
         elif isinstance(value, list) and value and all(_flat(v) for v in value):
-            lines.append(f"{lead}{item.key}:{_note(item.note)}")
+            lines.append(f"{lead}{scalar(item.key)}:{_note(item.note)}")
             lines.extend(f"{pad}  - {_flow_mapping(entry)}" for entry in value)
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            lines.append(f"{lead}{item.key}:{_note(item.note)}")
+            lines.append(f"{lead}{scalar(item.key)}:{_note(item.note)}")
             for entry in value:
                 emit_fields(lines, to_fields(entry), indent + 4, first=f"{pad}  - ")
         elif isinstance(value, list):
-            lines.append(f"{lead}{item.key}: {_flow_list(value)}{_note(item.note)}")
+            lines.append(f"{lead}{scalar(item.key)}: {_flow_list(value)}{_note(item.note)}")
         elif isinstance(value, Mapping):
             if not value:
-                lines.append(f"{lead}{item.key}: {{}}{_note(item.note)}")
+                lines.append(f"{lead}{scalar(item.key)}: {{}}{_note(item.note)}")
             else:
-                lines.append(f"{lead}{item.key}:{_note(item.note)}")
+                lines.append(f"{lead}{scalar(item.key)}:{_note(item.note)}")
                 emit_fields(lines, to_fields(value), indent + 2)
         else:
             block = None
@@ -178,10 +178,10 @@ def emit_fields(lines: list[str], fields: list[Field], indent: int, first: str =
                     _folded(value, FOLD_AT - len(inner), inner)
                     if len(lead) + len(item.key) + len(value) + 2 > FOLD_AT else None)
             if block is not None:
-                lines.append(f"{lead}{item.key}: {block[0]}")
+                lines.append(f"{lead}{scalar(item.key)}: {block[0]}")
                 lines.extend(block[1:])
             else:
-                lines.append(f"{lead}{item.key}: {scalar(value)}{_note(item.note)}")
+                lines.append(f"{lead}{scalar(item.key)}: {scalar(value)}{_note(item.note)}")
 
 
 def to_fields(value: Mapping[str, Any]) -> list[Field]:
