@@ -53,7 +53,10 @@ def test_the_findings_gate_alone_still_fails_on_findings(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out = check(capsys, "--fail-on", "medium", "--missing-controls", "ignore")
     assert code == 1
-    assert "13 failing findings" in out
+    failing = [line for line in out.splitlines()
+               if any(f": {s}: " in line for s in ("critical", "high", "medium"))]
+    assert failing and not any(": low: " in line for line in out.splitlines())
+    assert f"{len(failing)} failing findings" in out
     assert "missing control" not in out.replace("missing controls ignored", "")
 
 

@@ -559,7 +559,10 @@ def test_bom_and_crlf_read_exactly_as_plain_lf(runner: Runner) -> None:
         reports[name] = json.loads(output.read_text(encoding="utf-8"))
     for report in reports.values():
         assert report["model"]["name"] == "Demo"
-    findings = [[(f["id"], f["line"]) for f in r["findings"]] for r in reports.values()]
+    # Findings and the review's questions, each with the line it points at.
+    findings = [[(f["id"], f["line"]) for f in r["findings"]]
+                + [(q["fact"], e["id"], e["line"]) for q in r["questions"] for e in q["elements"]]
+                for r in reports.values()]
     assert findings[0] and findings[0] == findings[1] == findings[2]
 
 

@@ -27,7 +27,7 @@ from tests.tools_support import required_program
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 AS_OF = dt.date(2026, 1, 1)
-SECTIONS = ("summary", "scope", "diagram", "system", "findings", "why", "controls",
+SECTIONS = ("summary", "scope", "diagram", "system", "findings", "questions", "why", "controls",
             "accepted", "frameworks")
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "source", "track", "wbr"})

@@ -129,10 +129,17 @@ def test_third_party_otm_becomes_a_sensible_model(catalog: Catalog) -> None:
                                                            "claims-assistant")
     assert any("bidirectional" in n for n in notes(result, "guessed", "web-edge"))
 
-    statuses = {s.finding.id: s.status for s in assess(model, catalog, as_of=AS_OF).findings}
+    assessment = assess(model, catalog, as_of=AS_OF)
+    statuses = {s.finding.id: s.status for s in assessment.findings}
     # the mapped input filter partly mitigates direct injection on the assistant
     assert statuses["LLM01-DIRECT-INJECTION@claims-assistant"] == "partially-mitigated"
-    assert statuses["STRIDE-FLOW-UNAUTHENTICATED@web-edge"] == "open"
+    # OTM says nothing of the edge's authentication: a question for the review, not a finding
+    assert "STRIDE-FLOW-UNAUTHENTICATED@web-edge" not in statuses
+    asked = {d for q in assessment.questions for d in q.decides}
+    assert "STRIDE-FLOW-UNAUTHENTICATED@web-edge" in asked
+    worst = assess(model, catalog, as_of=AS_OF, unknowns="worst-case")
+    assert {s.finding.id: s.status for s in worst.findings}[
+        "STRIDE-FLOW-UNAUTHENTICATED@web-edge"] == "open"
     assert "STRIDE-FLOW-UNENCRYPTED@web-edge" not in statuses  # https said so
 
 

@@ -40,8 +40,9 @@ def test_ops_agent_boundaries_nest_and_components_carry_type_and_findings() -> N
     assert agent.startswith("      • Operations agent  [agent]  ops-agent  ◆ ")
     assert "(worst critical)" in agent
     # A component without unresolved findings has no badge.
-    assert _line(text, "• Restart service") == \
-        "      • Restart service  [tool]  restart-service"
+    assert _line(text, "• Identity and token broker") == \
+        "    • Identity and token broker  [identity-provider]  ops-idp"
+    assert _line(text, "• Restart service").endswith("◆ 1 (worst medium)")
 
 
 def test_flow_lines_show_data_protocol_crossings_and_weaknesses() -> None:

@@ -706,6 +706,176 @@ flows:
 """), set())
 
 
+# --- what the precision work added: modality, roles, providers, unknowns ----------------------
+
+# An embedding model returns vectors: nobody reads them and they carry no instructions on.
+case("LLM01-DIRECT-INJECTION", "fail-embedding-model", model(
+    "components:" + PEOPLE + """
+  - {id: api, name: API, type: service}
+  - {id: embed, name: Embedder, type: foundation-model, hosting: managed-api,
+     model: {modality: [embedding]}}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: api}
+  - {id: vectorise, from: api, to: embed}
+"""), set())
+case("LLM09-MISINFORMATION", "fail-classifier", model(
+    "components:" + PEOPLE + """
+  - {id: api, name: API, type: service}
+  - {id: score, name: Scorer, type: foundation-model, model: {modality: [classification]}}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: api}
+  - {id: classify, from: api, to: score}
+"""), set())
+# Operators and approvers are the system's own staff: not the untrusted people of the rule.
+case("LLM01-DIRECT-INJECTION", "fail-operator", model("""
+components:
+  - {id: person, name: SRE, type: user, role: operator}
+  - {id: app, name: Console, type: client-app}
+""" + agent() + LOOKUP + """
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: bot}
+"""), set())
+# A chat platform in between still relays what a person wrote.
+case("LLM01-DIRECT-INJECTION", "pass-through-chat-platform", model("""
+components:
+  - {id: person, name: Employee, type: user}
+  - {id: chat, name: Chat platform, type: external-service}
+""" + agent() + LOOKUP + """
+flows:
+  - {id: ask, from: person, to: chat}
+  - {id: relay, from: chat, to: bot}
+"""), {"bot"})
+# Unstated is not insecure: a flow that does not say is a question, not a finding.
+case("STRIDE-FLOW-UNAUTHENTICATED", "fail-unstated", model(TWO_ZONES + """
+components:
+  - {id: api, name: API, type: service, boundary: zone-a}
+  - {id: db, name: DB, type: data-store, boundary: zone-b}
+flows:
+  - {id: query, from: api, to: db, encrypted: true}
+"""), set())
+case("STRIDE-FLOW-UNENCRYPTED", "pass-plain-http", model(TWO_ZONES + """
+components:
+  - {id: api, name: API, type: service, boundary: zone-a}
+  - {id: db, name: DB, type: data-store, boundary: zone-b}
+flows:
+  - {id: query, from: api, to: db, protocol: http, authenticated: true}
+"""), {"query"})
+case("STRIDE-FLOW-UNENCRYPTED", "fail-https-implies-tls", model(TWO_ZONES + """
+components:
+  - {id: api, name: API, type: service, boundary: zone-a}
+  - {id: db, name: DB, type: data-store, boundary: zone-b}
+flows:
+  - {id: query, from: api, to: db, protocol: https, authenticated: true}
+"""), set())
+# Hops inside a SaaS provider's own boundary are the provider's to secure.
+case("STRIDE-FLOW-UNENCRYPTED", "fail-inside-provider", model("""
+boundaries:
+  - {id: saas, name: Vendor, kind: saas-provider}
+  - {id: front, name: Front, kind: vpc, parent: saas}
+  - {id: back, name: Back, kind: vpc, parent: saas}
+components:
+  - {id: api, name: API, type: service, boundary: front}
+  - {id: db, name: DB, type: data-store, boundary: back}
+flows:
+  - {id: query, from: api, to: db, authenticated: false, encrypted: false}
+"""), set())
+case("STRIDE-FLOW-UNAUTHENTICATED", "fail-inside-provider", model("""
+boundaries:
+  - {id: saas, name: Vendor, kind: saas-provider}
+  - {id: front, name: Front, kind: vpc, parent: saas}
+  - {id: back, name: Back, kind: vpc, parent: saas}
+components:
+  - {id: api, name: API, type: service, boundary: front}
+  - {id: db, name: DB, type: data-store, boundary: back}
+flows:
+  - {id: query, from: api, to: db, authenticated: false, encrypted: false}
+"""), set())
+# The user's front end is not the server anyone floods: the service behind it is.
+case("STRIDE-ENTRY-DOS", "fail-client-app", model("""
+boundaries:
+  - {id: net, name: Internet, kind: internet}
+  - {id: dc, name: Data centre, kind: on-prem}
+components:
+  - {id: visitor, name: Visitor, type: user, boundary: net}
+  - {id: app, name: Mobile app, type: client-app, boundary: net}
+  - {id: gw, name: Gateway, type: api-gateway, boundary: dc}
+flows:
+  - {id: use, from: visitor, to: app}
+  - {id: call, from: app, to: gw}
+"""), set())
+
+# --- the threats the precision work added ----------------------------------------------------
+
+case("LLM03-SOFTWARE-SUPPLY-CHAIN", "pass", model("""
+components:
+  - {id: web, name: Web back end, type: service}
+  - {id: site, name: Static site, type: service}
+  - {id: llm, name: Model, type: foundation-model, hosting: managed-api}
+  - {id: mcp, name: Our MCP server, type: mcp-server, tool: {source: first-party}}
+flows:
+  - {id: ask, from: web, to: llm}
+"""), {"web", "mcp"})
+# A vendor's SaaS or a provider's model API runs the vendor's code; community tools have
+# AGENT-TOOL-SUPPLY-CHAIN.
+case("LLM03-SOFTWARE-SUPPLY-CHAIN", "fail-vendor-code", model("""
+components:
+  - {id: web, name: SaaS app, type: service, hosting: third-party-saas}
+  - {id: llm, name: Model, type: foundation-model, hosting: managed-api}
+  - {id: mcp, name: Community MCP, type: mcp-server, tool: {source: community}}
+flows:
+  - {id: ask, from: web, to: llm}
+"""), set())
+
+case("AGENT-CREDENTIAL-THEFT", "pass", model(
+    "components:" + PEOPLE + agent(secrets=True) + LOOKUP + """
+  - {id: sandbox, name: Sandbox, type: code-sandbox, secrets: true}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: bot}
+"""), {"bot", "sandbox"})
+case("AGENT-CREDENTIAL-THEFT", "fail-no-secrets-or-no-steering", model(
+    "components:" + PEOPLE + agent() + agent("batch", secrets=True) + LOOKUP + """
+  - {id: sandbox, name: Sandbox, type: code-sandbox}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: bot}
+"""), set())
+
+case("AGENT-CONFUSED-DEPUTY", "pass", model(
+    "components:\n" + agent(identity="delegated-user",
+                          tools=[{"tool": "writer", "permissions": ["write"]}]) + WRITER),
+    {"bot"})
+case("AGENT-CONFUSED-DEPUTY", "fail-own-identity", model(
+    "components:\n" + agent(identity="own-service-identity",
+                          tools=[{"tool": "writer", "permissions": ["write"]}]) + WRITER),
+    set())
+case("AGENT-CONFUSED-DEPUTY", "fail-read-only", model(
+    "components:\n" + agent(identity="delegated-user") + LOOKUP), set())
+
+case("MCP-ROGUE-SERVER", "pass", model("""
+components:
+  - {id: community, name: Community MCP, type: mcp-server, tool: {source: community}}
+  - {id: hosted, name: Vendor MCP, type: mcp-server, hosting: third-party-saas}
+"""), {"community", "hosted"})
+case("MCP-ROGUE-SERVER", "fail-first-party", model("""
+components:
+  - {id: ours, name: Our MCP, type: mcp-server, tool: {source: first-party}}
+  - {id: unsaid, name: MCP, type: mcp-server}
+"""), set())
+
+case("LLM08-EMBEDDING-INVERSION", "pass", model("""
+components:
+  - {id: vectors, name: Case vectors, type: vector-store, data: [pii]}
+"""), {"vectors"})
+case("LLM08-EMBEDDING-INVERSION", "fail-public-docs", model("""
+components:
+  - {id: vectors, name: Doc vectors, type: vector-store, data: [public]}
+"""), set())
+
+
 # --- the tests -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -741,7 +911,7 @@ def test_every_threat_has_a_firing_and_a_silent_case() -> None:
         threat, _text, expected = param.values
         tested.setdefault(threat, set()).add(bool(expected))
     ids = _ids_in_file()
-    assert len(ids) == len(set(ids)) == 42
+    assert len(ids) == len(set(ids)) == 47
     assert sorted(tested) == sorted(ids)
     assert {t for t, kinds in tested.items() if kinds != {True, False}} == set()
 
@@ -826,10 +996,12 @@ def test_public_chat_assistant_findings(catalog: Catalog) -> None:
      {"AGENT-PROTOCOL-ABUSE@k8s-mcp", "STRIDE-TOOL-NO-AUTH@k8s-mcp",
       "AGENT-PRIVILEGE-COMPROMISE@ops-agent", "AGENT-REPUDIATION@ops-agent"}),
     ("multi-agent-research.yaml",
-     {"AGENT-COMMUNICATION-POISONING@delegate-research", "AGENT-IDENTITY-SPOOFING@publisher-agent",
+     {"AGENT-COMMUNICATION-POISONING@delegate-research",
       "AGENT-PRIVILEGE-COMPROMISE@publisher-agent", "AGENT-MEMORY-POISONING@shared-memory",
       "LLM09-MISINFORMATION@publisher-agent", "AGENT-MISALIGNED-BEHAVIOR@orchestrator"},
-     {"AGENT-REPUDIATION@publisher-agent", "LLM05-IMPROPER-OUTPUT-HANDLING@bus-starts-run"}),
+     # Its only way in is an in-process call from the orchestrator: nobody else can send on it.
+     {"AGENT-REPUDIATION@publisher-agent", "LLM05-IMPROPER-OUTPUT-HANDLING@bus-starts-run",
+      "AGENT-IDENTITY-SPOOFING@publisher-agent"}),
     ("claims-triage-finetuned.yaml",
      {"LLM03-MODEL-SUPPLY-CHAIN@triage-model", "LLM04-TRAINING-DATA-POISONING@claims-history",
       "TRAIN-DATA-LEAKAGE@triage-model", "TRAIN-MODEL-THEFT@model-registry",

@@ -150,6 +150,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
                        help="with --baseline or --git-ref: report safeguards the change "
                        "weakened (approval, authentication, encryption, permissions, controls "
                        "in place…) without failing on them")
+    check.add_argument("--fail-on-unknowns", action="store_true",
+                       help="also fail while a security fact that decides a finding is "
+                       "unstated (the review's open questions)")
     check.add_argument("--format", type=format_arg("text", "json"), default="text",
                        metavar="FORMAT", help=f"{format_names('text', 'json')} (default: text)")
     check.add_argument("--baseline", metavar="OLD",
@@ -309,7 +312,7 @@ def analyze_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.
     model = _model(args, catalog, file, err)
     if model is None:
         return _unusable(file, err.getvalue())
-    assessment = assess(model, catalog, args.phase, args.as_of)
+    assessment = assess(model, catalog, args.phase, args.as_of, args.unknowns)
     renderers = {"text": render_text, "json": render_json, "markdown": render_markdown}
     text = renderers[args.format](assessment)
     if args.format == "text":
@@ -401,14 +404,18 @@ def _analyze_explain(args: argparse.Namespace, out: TextIO) -> int:
                          f"{did_you_mean(target, ids)}\n")
         return EXIT_USAGE
     applies = [c for c in considered if c.applies]
+    unstated = [c for c in considered if c.applies is None]
+    asked = f", {len(unstated)} hang on unstated facts" if unstated else ""
     out.write(line(target) + printable(f": {plural(len(considered), 'threat')} considered, "
                                        f"{len(applies)} appl{'ies' if len(applies) == 1 else 'y'}"
-                                       "\n"))
-    for item in sorted(considered, key=lambda c: (not c.applies, c.threat.id)):
-        verdict = "applies     " if item.applies else "does not apply"
+                                       f"{asked}\n"))
+    order = {True: 0, None: 1, False: 2}
+    for item in sorted(considered, key=lambda c: (order[c.applies], c.threat.id)):
+        verdict = {True: "applies       ", None: "unstated      ",
+                   False: "does not apply"}[item.applies]
         out.write(printable(f"  {verdict}  {item.threat.id}  {item.threat.title}\n"))
         reasons = "; ".join(str(r) for r in item.reasons) or "no facts decided it"
-        label = "because" if item.applies else "since"
+        label = {True: "because", None: "open until stated", False: "since"}[item.applies]
         out.write(printable(f"      {label}: {reasons}\n"))
         if item.applies and threat_id:  # one threat asked about: its reasoning in full
             if item.threat.rationale:
@@ -429,7 +436,7 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
         model = valid_model(args.baseline, args.max_size, catalog, args.as_of, err=err)
         if model is None:
             return False, None
-        return True, assess(model, catalog, args.phase, args.as_of)
+        return True, assess(model, catalog, args.phase, args.as_of, args.unknowns)
     if not args.git_ref:
         return True, None
     from scoping_tui.cli.gitrev import GitError
@@ -447,7 +454,7 @@ def _baseline(args: argparse.Namespace, catalog: Catalog, file: str,
         return False, None
     if model is None:
         return False, None
-    return True, assess(model, catalog, args.phase, args.as_of)
+    return True, assess(model, catalog, args.phase, args.as_of, args.unknowns)
 
 
 @dataclass(frozen=True)
@@ -492,7 +499,7 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     model = _model(args, catalog, file, err)
     if model is None:
         return _unusable(file, err.getvalue())
-    assessment = assess(model, catalog, args.phase, args.as_of)
+    assessment = assess(model, catalog, args.phase, args.as_of, args.unknowns)
     compare = bool(args.baseline or args.git_ref)
     usable, baseline = _baseline(args, catalog, file, err)
     if not usable:
@@ -502,8 +509,9 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     controls_gate = args.missing_controls
     if controls_gate == "ignore":
         missing = []
+    questions = assessment.questions if args.fail_on_unknowns else ()
     passed = not failing and not (missing and controls_gate == "fail") and not (
-        weakened and not args.allow_weakening)
+        weakened and not args.allow_weakening) and not questions
     payload: dict[str, object] = {
         "version": 1,
         "file": file,
@@ -518,6 +526,11 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         "missing_controls": [
             {"id": r.control.id, "phase": r.control.phase, "status": r.status,
              "targets": list(r.missing_on or r.targets)} for r in missing],
+        "open_questions": [
+            {"fact": q.key, "text": q.text, "answer": q.answer,
+             "elements": [{"id": e, "line": n} for e, n in q.elements]}
+            for q in assessment.questions],
+        "fail_on_unknowns": args.fail_on_unknowns,
         "weakened_safeguards": [
             {"id": w.id, "path": w.path, "label": w.label, "old": json_value(w.old),
              "new": json_value(w.new)} for w in weakened],
@@ -548,6 +561,10 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
     for weak in weakened:
         text += (f"{line(file)}: {allowed}weakened safeguard: "
                  + line(f"{weak.describe(display_value)} ({weak.label})") + "\n")
+    for question in questions:
+        first = question.elements[0][1]
+        text += (f"{line(file)}:{first}:1: {style.severity('error', 'error')}: "
+                 + line(f"unanswered: {question.text} (answer with {question.answer})") + "\n")
     verdict = style("passed", "green") if passed else style("FAILED", "bold-red")
     against = f" against {line(str(payload['baseline']))}" if compare else ""
     findings_gate = ("findings never fail" if args.fail_on == "none"
@@ -559,6 +576,8 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         counted += f", {plural(len(missing), new + 'missing control')}"
     if compare:
         counted += f", {plural(len(weakened), 'weakened safeguard')}"
+    if assessment.questions:
+        counted += f", {plural(assessment.open_questions, 'unstated fact')} to ask about"
     text += (f"{line(file)}: check {verdict} for phase {assessment.phase} "
              f"({findings_gate}{controls}{against}): {counted}\n")
     return batch.FileResult(file, code, out=text, err=err.getvalue(), row=row)

@@ -13,6 +13,7 @@ from scoping_tui.cli.support import (
     EXIT_OK,
     EXIT_USAGE,
     add_no_color,
+    add_unknowns,
     byte_count,
     catalog_or_report,
     date_arg,
@@ -99,6 +100,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--as-of", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date acceptances are judged against (default: today), for "
                         "reproducible runs")
+    add_unknowns(parser)
     parser.add_argument("--max-size", type=byte_count, default=None, metavar="BYTES",
                         help=f"largest model file to read, on either side (default: "
                         f"{max_bytes_from_env()}, or $SCOPING_TUI_MAX_BYTES)")
@@ -175,7 +177,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     if old is None:
         return EXIT_USAGE
     report = diff(old, new, catalog, args.phase, args.as_of, fail_on=args.fail_on,
-                  allow_weakening=args.allow_weakening)
+                  allow_weakening=args.allow_weakening, unknowns=args.unknowns)
     renderers = {"text": render_diff_text, "markdown": render_diff_markdown,
                  "json": render_diff_json}
     text = renderers[args.format](report)

@@ -105,7 +105,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if loaded is None:
         return EXIT_USAGE
     catalog, model = loaded
-    assessment = assess(model, catalog, args.phase, args.as_of)
+    assessment = assess(model, catalog, args.phase, args.as_of, args.unknowns)
     text = render_report(fmt, assessment, catalog, on_no_diagram=_warn_no_diagram)
     return emit(text, args.output, args.file, out)
 
@@ -134,7 +134,8 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as exc:
         sys.stderr.write(f"--view: {exc}\n")
         return EXIT_USAGE
-    assessment = assess(model, catalog, args.phase, args.as_of) if view.show_findings else None
+    assessment = (assess(model, catalog, args.phase, args.as_of, args.unknowns)
+                  if view.show_findings else None)
     if fmt == "mmd":
         return emit(render_mermaid(model, assessment, view), args.output, args.file, out)
     source = render_dot(model, assessment, view)

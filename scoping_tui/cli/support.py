@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from scoping_tui.engine.assessment import UNKNOWNS
 from scoping_tui.engine.catalog import PHASES, Catalog, CatalogError, load_catalog
 from scoping_tui.engine.scope import scope_mismatches
 from scoping_tui.export import words
@@ -235,7 +236,15 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date acceptances are judged against (default: today), for "
                         "reproducible runs")
+    add_unknowns(parser)
     add_max_size(parser)
+
+
+def add_unknowns(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--unknowns", choices=UNKNOWNS, default=None,
+                        help="what an unstated security fact means: ask (a question for the "
+                        "review; rules fire only on stated facts) or worst-case (assume the "
+                        "insecure value); default: the model's system.unknowns, else ask")
 
 
 def analysable(args: argparse.Namespace) -> tuple[Catalog, SystemModel] | None:

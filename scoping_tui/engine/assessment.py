@@ -19,7 +19,7 @@ from scoping_tui.engine.controls import (
 )
 from scoping_tui.engine.index import ModelIndex
 from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
-from scoping_tui.engine.threats import SEVERITIES, FactCache, derive_findings
+from scoping_tui.engine.threats import SEVERITIES, FactCache, Question, derive
 from scoping_tui.model.types import SystemModel
 from scoping_tui.util.gcpause import paused_gc
 
@@ -37,6 +37,20 @@ class Assessment:
     readiness: tuple[Readiness, ...]
     """One per phase, prototype first."""
     recommendations: tuple[Recommendation, ...]
+    questions: tuple[Question, ...] = ()
+    """Unstated security facts that would decide threats, grouped by fact."""
+    unknowns: str = "ask"
+    """How unstated facts were read: ask, or worst-case (their threats raised, marked)."""
+
+    @property
+    def assumed_findings(self) -> int:
+        """Findings raised only by reading unstated facts worst-case."""
+        return sum(1 for status in self.findings if status.finding.assumed)
+
+    @property
+    def open_questions(self) -> int:
+        """Elements that leave a deciding fact unstated, over all questions."""
+        return sum(len(question.elements) for question in self.questions)
 
     @property
     def next_phase(self) -> str | None:
@@ -65,19 +79,25 @@ class Assessment:
         return counts
 
 
+UNKNOWNS = ("ask", "worst-case")
+
+
 def assess(model: SystemModel, catalog: Catalog, phase: str | None = None,
-           as_of: dt.date | None = None) -> Assessment:
-    """Analyse a validated model. ``as_of`` fixes "today" for acceptance expiry."""
+           as_of: dt.date | None = None, unknowns: str | None = None) -> Assessment:
+    """Analyse a validated model. ``as_of`` fixes "today" for acceptance expiry; ``unknowns``
+    (ask or worst-case) overrides the model's own ``system.unknowns``."""
     phase = phase or model.system.phase
     today = as_of or dt.date.today()
     with paused_gc():
-        return _assess(model, catalog, phase, today)
+        return _assess(model, catalog, phase, today, unknowns or model.system.unknowns)
 
 
-def _assess(model: SystemModel, catalog: Catalog, phase: str, today: dt.date) -> Assessment:
+def _assess(model: SystemModel, catalog: Catalog, phase: str, today: dt.date,
+            unknowns: str) -> Assessment:
     index = ModelIndex(model)
     cache = FactCache(index)
-    findings = derive_findings(model, catalog, cache)
+    derivation = derive(model, catalog, cache, worst_case=unknowns == "worst-case")
+    findings = derivation.findings
     reqs = requirements(model, catalog, findings, cache)
     statuses = finding_statuses(model, catalog, findings, phase, today, cache)
     return Assessment(
@@ -90,4 +110,6 @@ def _assess(model: SystemModel, catalog: Catalog, phase: str, today: dt.date) ->
         requirements=tuple(reqs),
         readiness=tuple(readiness(p, reqs) for p in PHASES),
         recommendations=tuple(recommendations(required_for(PHASES[-1], reqs), statuses)),
+        questions=derivation.questions,
+        unknowns=unknowns,
     )

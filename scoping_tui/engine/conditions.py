@@ -9,6 +9,10 @@ A condition is data, never code::
 
 Leaves name a fact from ``engine.facts`` and one operator. ``all``/``any``/``not`` combine them.
 Evaluation returns whether it holds and the evidence of the leaves that decided it.
+
+Logic is three-valued: a leaf on a fact the model does not state (``FactValue.unknown``) is
+undecided (None), and ``all``/``any``/``not`` combine that the way Kleene's logic does, so a
+condition is undecided only when the unstated facts could still turn it either way.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, lookup, names
+from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, Unknown, lookup, names
 from scoping_tui.engine.index import NAMED_SETS
 from scoping_tui.model.suggest import did_you_mean
 
@@ -54,9 +58,10 @@ class Leaf:
     fact: FactSpec
     operator: str
     operand: Any
-    predicate: Callable[[Facts], bool] = field(default=lambda facts: False, compare=False,
-                                               repr=False)
-    """``test`` bound to this leaf's fact: what ``holds`` calls, thousands of times a run."""
+    predicate: Callable[[Facts], bool | None] = field(default=lambda facts: False,
+                                                      compare=False, repr=False)
+    """``test`` bound to this leaf's fact, None when the fact is unknown: what ``decide``
+    calls, thousands of times a run."""
 
     def test(self, value: Any) -> bool:
         op, operand = self.operator, self.operand
@@ -84,8 +89,8 @@ class Node:
     combinator: str
     """all, any or not."""
     children: tuple[Condition, ...]
-    predicate: Callable[[Facts], bool] = field(default=lambda facts: False, compare=False,
-                                               repr=False)
+    predicate: Callable[[Facts], bool | None] = field(default=lambda facts: False,
+                                                      compare=False, repr=False)
 
 
 Condition = Leaf | Node
@@ -95,36 +100,52 @@ Facts = Callable[[FactSpec], FactValue]
 def _leaf(spec: FactSpec, op: str, operand: Any) -> Leaf:
     leaf = Leaf(spec, op, operand)
     test = leaf.test
-    return Leaf(spec, op, operand, lambda facts: test(facts(spec).value))
+
+    def predicate(facts: Facts) -> bool | None:
+        found = facts(spec)
+        return None if found.unknown else test(found.value)
+    return Leaf(spec, op, operand, predicate)
 
 
 def _node(combinator: str, children: tuple[Condition, ...]) -> Node:
     predicates = tuple(child.predicate for child in children)
     # Plain loops, not all()/any() over a generator: this runs tens of thousands of times.
     if combinator == "all":
-        def predicate(facts: Facts) -> bool:
-            for child in predicates:  # noqa: SIM110
-                if not child(facts):
+        def predicate(facts: Facts) -> bool | None:
+            result: bool | None = True
+            for child in predicates:
+                value = child(facts)
+                if value is False:
                     return False
-            return True
+                if value is None:
+                    result = None
+            return result
     elif combinator == "any":
-        def predicate(facts: Facts) -> bool:
-            for child in predicates:  # noqa: SIM110
-                if child(facts):
+        def predicate(facts: Facts) -> bool | None:
+            result: bool | None = False
+            for child in predicates:
+                value = child(facts)
+                if value is True:
                     return True
-            return False
+                if value is None:
+                    result = None
+            return result
     else:
         inner = predicates[0]
 
-        def predicate(facts: Facts) -> bool:
-            return not inner(facts)
+        def predicate(facts: Facts) -> bool | None:
+            value = inner(facts)
+            return None if value is None else not value
     return Node(combinator, children, predicate)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    holds: bool
+    holds: bool | None
+    """None when unstated facts leave it undecided."""
     evidence: tuple[Evidence, ...]
+    unknown: tuple[Unknown, ...] = ()
+    """The unstated facts that leave it undecided (empty when decided)."""
 
 
 @dataclass
@@ -223,28 +244,41 @@ def _named_set(raw: dict[Any, Any], path: tuple[str | int, ...]) -> list[str]:
     return sorted(members)
 
 
-def holds(condition: Condition, facts: Facts) -> bool:
-    """Whether the condition holds, without collecting evidence (the engine's hot path)."""
+def decide(condition: Condition, facts: Facts) -> bool | None:
+    """True, False, or None when unstated facts leave it open; no evidence (the hot path)."""
     return condition.predicate(facts)
+
+
+def holds(condition: Condition, facts: Facts, worst_case: bool = False) -> bool:
+    """Whether the condition holds on what the model states; with ``worst_case``, also when
+    unstated facts could make it hold."""
+    value = condition.predicate(facts)
+    return value is True or (worst_case and value is None)
 
 
 def evaluate(condition: Condition, facts: Facts) -> Outcome:
     if isinstance(condition, Leaf):
         found = facts(condition.fact)
+        if found.unknown:
+            return Outcome(None, found.evidence, found.unknown)
         return Outcome(condition.test(found.value), found.evidence)
     if condition.combinator == "not":
         inner = evaluate(condition.children[0], facts)
-        return Outcome(not inner.holds, inner.evidence)
+        return Outcome(None if inner.holds is None else not inner.holds, inner.evidence,
+                       inner.unknown)
+    decisive = condition.combinator == "any"
     outcomes: list[Outcome] = []
+    undecided: list[Outcome] = []
     for child in condition.children:
         outcome = evaluate(child, facts)
-        if condition.combinator == "all" and not outcome.holds:
-            return Outcome(False, outcome.evidence)
-        if condition.combinator == "any" and outcome.holds:
-            return Outcome(True, outcome.evidence)
-        outcomes.append(outcome)
-    holds = condition.combinator == "all"
-    return Outcome(holds, _merge(o.evidence for o in outcomes))
+        if outcome.holds is decisive:
+            return Outcome(decisive, outcome.evidence)
+        (undecided if outcome.holds is None else outcomes).append(outcome)
+    if undecided:
+        # The evidence shows everything that made it hold so far and what is left unstated.
+        return Outcome(None, _merge(o.evidence for o in (*outcomes, *undecided)),
+                       tuple(dict.fromkeys(u for o in undecided for u in o.unknown)))
+    return Outcome(not decisive, _merge(o.evidence for o in outcomes))
 
 
 def _merge(groups: Any) -> tuple[Evidence, ...]:

@@ -661,12 +661,13 @@ class DiffReport:
 
 def diff(old_model: SystemModel, new_model: SystemModel, catalog: Catalog,
          phase: str | None = None, as_of: dt.date | None = None, *,
-         fail_on: str = "high", allow_weakening: bool = False) -> DiffReport:
+         fail_on: str = "high", allow_weakening: bool = False,
+         unknowns: str | None = None) -> DiffReport:
     """Assess both versions for the same phase (the new model's unless given) and compare."""
     phase = phase or new_model.system.phase
     today = as_of or dt.date.today()
-    old = assess(old_model, catalog, phase, today)
-    new = assess(new_model, catalog, phase, today)
+    old = assess(old_model, catalog, phase, today, unknowns)
+    new = assess(new_model, catalog, phase, today, unknowns)
     model_diff = diff_models(old_model, new_model)
     failing = new_findings(new, old, fail_on, model_diff.rename_map)
     assessment_diff = diff_assessments(old, new, model_diff)

@@ -33,9 +33,57 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """A security fact the model leaves unstated: a question for the review, not a weakness."""
+
+    question: str
+    """Key of QUESTIONS: which field is unstated."""
+    kind: str
+    """flow or component: the element that should state it."""
+    element: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Ask:
+    """How the review asks about one unstated fact."""
+
+    one: str
+    """An element that leaves it unstated, singular ("flow does not say whether …")."""
+    many: str
+    """The plural form ("flows do not say whether …")."""
+    answer: str
+    """The field that answers it."""
+
+
+QUESTIONS: dict[str, Ask] = {
+    "authenticated": Ask("flow does not say whether the receiver authenticates the sender",
+                         "flows do not say whether the receiver authenticates the sender",
+                         "authenticated: true or false"),
+    "encrypted": Ask("flow does not say whether it is encrypted in transit",
+                     "flows do not say whether they are encrypted in transit",
+                     "encrypted: true or false, or a protocol such as https"),
+    "encrypted_at_rest": Ask("store does not say whether it is encrypted at rest",
+                             "stores do not say whether they are encrypted at rest",
+                             "store.encrypted_at_rest: true or false"),
+    "transport": Ask("MCP server or tool does not say how it is reached",
+                     "MCP servers and tools do not say how they are reached",
+                     "tool.transport: in-process, stdio, http or sse"),
+    "multi_tenant": Ask("store does not say whether it holds several tenants' or users' data",
+                        "stores do not say whether they hold several tenants' or users' data",
+                        "store.multi_tenant: true or false"),
+}
+"""The facts whose absence is asked about rather than assumed; rules fire only on stated values
+unless the model or the command line asks for the worst-case reading."""
+
+
+@dataclass(frozen=True)
 class FactValue:
     value: Any
     evidence: tuple[Evidence, ...] = ()
+    unknown: tuple[Unknown, ...] = ()
+    """Not empty when the model does not state what decides this fact: conditions testing it are
+    undecided, and these become the review's questions."""
 
 
 Compute = Callable[[ModelIndex, Any], FactValue]
@@ -148,7 +196,8 @@ def _internet_exposed(ix: ModelIndex, c: Component) -> FactValue:
 
 @fact("receives_from_people", "component", "takes input from people", "bool")
 def _from_people(ix: ModelIndex, c: Component) -> FactValue:
-    """A person's input reaches it directly or through a client app or gateway."""
+    """A person's input reaches it directly or through client apps, gateways, services,
+    guardrails or outside services that relay it."""
     seen: set[str] = set()
     frontier = [c.id]
     while frontier:
@@ -159,9 +208,16 @@ def _from_people(ix: ModelIndex, c: Component) -> FactValue:
                 continue
             seen.add(source.id)
             if source.type == "user":
+                # Operators and approvers are the system's own trusted staff: what they type
+                # is not an outsider's attack path.
+                if source.role not in (None, "end-user"):
+                    continue
                 return FactValue(True, (Evidence(
                     f"takes input from user `{source.id}` (flow `{flow.id}`)", flow_path(flow)),))
-            if source.type in PEOPLE_FACING or source.type in ("service", "guardrail"):
+            # An outside service in the chain (a chat platform, a mail relay) passes on what a
+            # person wrote; the walk still has to reach a user to count.
+            if source.type in PEOPLE_FACING or source.type in ("service", "guardrail",
+                                                               "external-service"):
                 frontier.append(source.id)
     return FactValue(False, (Evidence("no person's input reaches it", component_path(c)),))
 
@@ -190,6 +246,11 @@ def _untrusted_sources(ix: ModelIndex, c: Component, indirect_only: bool) -> lis
             if tool is not None and tool.tool is not None and tool.tool.fetches_untrusted:
                 evidence.append(Evidence(f"its tool `{tool.id}` returns untrusted content",
                                          _field(c, "agent", "tools", index)))
+            # A store granted as a tool (a mailbox, a ticket queue) hands the agent whatever
+            # outsiders wrote into it.
+            elif tool is not None and tool.store is not None and tool.store.ingests_untrusted:
+                evidence.append(Evidence(f"it reads store `{tool.id}`, which ingests untrusted "
+                                         "content", _field(c, "agent", "tools", index)))
         for index, ref in enumerate(c.agent.memory):
             store = ix.components.get(ref)
             if store is not None and store.store is not None and store.store.ingests_untrusted:
@@ -255,13 +316,57 @@ def _upstream(ix: ModelIndex, c: Component) -> FactValue:
     return _neighbour_types(ix, c, outgoing=False)
 
 
+@fact("reaches_ai", "component", "calls a model or agent, directly or through services",
+      "bool")
+def _reaches_ai(ix: ModelIndex, c: Component) -> FactValue:
+    """Following its outgoing flows through gateways, services, guardrails and client apps,
+    it reaches a model or an agent: it is part of the AI application's own code path."""
+    seen = {c.id}
+    frontier = [c.id]
+    while frontier:
+        for flow in ix.outgoing.get(frontier.pop(), []):
+            target = ix.components.get(flow.target)
+            if target is None or target.id in seen:
+                continue
+            seen.add(target.id)
+            # Not a genai-app: calling a vendor's finished app makes nobody's code AI code.
+            if target.type == "foundation-model" or target.type in AGENT_TYPES:
+                return FactValue(True, (Evidence(
+                    f"its requests reach {_describe(target)} (flow `{flow.id}`)",
+                    flow_path(flow)),))
+            if target.type in ("api-gateway", "service", "guardrail", "client-app"):
+                frontier.append(target.id)
+    return FactValue(False, (Evidence("no flow from it reaches a model or agent",
+                                      component_path(c)),))
+
+
+LOCAL_PROTOCOLS = frozenset({"in-process", "stdio"})
+"""Flows that never touch a network: only the calling process can send on them."""
+
+
 @fact("unauthenticated_inbound", "component", "accepts unauthenticated flows", "bool")
 def _unauth_in(ix: ModelIndex, c: Component) -> FactValue:
-    evidence = [Evidence(f"flow `{f.id}` from `{f.source}` is "
-                         + ("not authenticated" if f.authenticated is False
-                            else "not stated as authenticated"), flow_path(f))
-                for f in ix.incoming.get(c.id, []) if not f.authenticated]
-    return FactValue(bool(evidence), tuple(evidence))
+    """True when a network flow into it is stated as unauthenticated; unknown when none is but
+    some do not say."""
+    stated: list[Evidence] = []
+    unstated: list[Flow] = []
+    for f in ix.incoming.get(c.id, []):
+        if f.protocol in LOCAL_PROTOCOLS or f.authenticated:
+            continue
+        if f.authenticated is False:
+            stated.append(Evidence(f"flow `{f.id}` from `{f.source}` is not authenticated",
+                                   flow_path(f)))
+        else:
+            unstated.append(f)
+    if stated:
+        return FactValue(True, tuple(stated))
+    if unstated:
+        return FactValue(None, tuple(
+            Evidence(f"flow `{f.id}` from `{f.source}` is not stated as authenticated",
+                     flow_path(f)) for f in unstated),
+            tuple(u for f in unstated for u in _flow_unknown(f, "authenticated")))
+    return FactValue(False, (Evidence("every network flow into it is authenticated",
+                                      component_path(c)),))
 
 
 # --- model facts ---
@@ -430,7 +535,11 @@ def _store_attr(name: str, label: str, attr: str, describe: Callable[[Any], str]
     @fact(name, "component", label, value_type)
     def compute(ix: ModelIndex, c: Component) -> FactValue:
         value = getattr(c.store, attr) if c.store is not None else None
-        return FactValue(value, (Evidence(describe(value), _field(c, "store", attr)),))
+        evidence = (Evidence(describe(value), _field(c, "store", attr)),)
+        if value is None and attr in QUESTIONS:
+            return FactValue(None, evidence, (Unknown(attr, "component", c.id,
+                                                      _field(c, "store", attr)),))
+        return FactValue(value, evidence)
 
 
 _store_attr("store.encrypted_at_rest", "encrypted at rest", "encrypted_at_rest",
@@ -465,7 +574,11 @@ def _tool_attr(name: str, label: str, attr: str, describe: Callable[[Any], str],
         value = getattr(c.tool, attr) if c.tool is not None else None
         if value_type == "set":
             value = frozenset(value or ())
-        return FactValue(value, (Evidence(describe(value), _field(c, "tool", attr)),))
+        evidence = (Evidence(describe(value), _field(c, "tool", attr)),)
+        if value is None and attr in QUESTIONS:
+            return FactValue(None, evidence, (Unknown(attr, "component", c.id,
+                                                      _field(c, "tool", attr)),))
+        return FactValue(value, evidence)
 
 
 _tool_attr("tool.authentication", "authentication", "authentication",
@@ -534,18 +647,42 @@ def _flow_sensitive(ix: ModelIndex, f: Flow) -> FactValue:
                                       (*flow_path(f), "data")),))
 
 
+def _flow_unknown(f: Flow, question: str) -> tuple[Unknown, ...]:
+    return (Unknown(question, "flow", f.id, (*flow_path(f), question)),)
+
+
 @fact("authenticated", "flow", "authenticated", "bool")
 def _flow_auth(ix: ModelIndex, f: Flow) -> FactValue:
     text = {True: "authenticated", False: "not authenticated",
             None: "authentication not stated"}[f.authenticated]
-    return FactValue(f.authenticated, (Evidence(text, (*flow_path(f), "authenticated")),))
+    evidence = (Evidence(text, (*flow_path(f), "authenticated")),)
+    if f.authenticated is None:
+        return FactValue(None, evidence, _flow_unknown(f, "authenticated"))
+    return FactValue(f.authenticated, evidence)
+
+
+ENCRYPTING_PROTOCOLS = frozenset({"https", "ssh"})
+"""Protocols that always encrypt: a flow over them is encrypted whether or not it says so."""
+CLEAR_PROTOCOLS = frozenset({"http", "smtp"})
+"""Protocols named for their clear-text form (their TLS forms are https and SMTP with TLS, which
+a model states with ``encrypted: true``)."""
 
 
 @fact("encrypted", "flow", "encrypted", "bool")
 def _flow_enc(ix: ModelIndex, f: Flow) -> FactValue:
+    value = f.encrypted
+    path = (*flow_path(f), "encrypted")
+    if value is None and f.protocol in ENCRYPTING_PROTOCOLS:
+        return FactValue(True, (Evidence(f"encrypted by its protocol ({f.protocol})",
+                                         (*flow_path(f), "protocol")),))
+    if value is None and f.protocol in CLEAR_PROTOCOLS:
+        return FactValue(False, (Evidence(f"plain {f.protocol}, encryption not stated",
+                                          (*flow_path(f), "protocol")),))
     text = {True: "encrypted in transit", False: "not encrypted in transit",
-            None: "encryption in transit not stated"}[f.encrypted]
-    return FactValue(f.encrypted, (Evidence(text, (*flow_path(f), "encrypted")),))
+            None: "encryption in transit not stated"}[value]
+    if value is None:
+        return FactValue(None, (Evidence(text, path),), _flow_unknown(f, "encrypted"))
+    return FactValue(value, (Evidence(text, path),))
 
 
 @fact("protocol", "flow", "protocol", "str")
@@ -567,6 +704,26 @@ def _flow_crosses(ix: ModelIndex, f: Flow) -> FactValue:
     return FactValue(value, (Evidence(text, flow_path(f)),))
 
 
+PROVIDER_KINDS = frozenset({"saas-provider", "third-party"})
+
+
+@fact("inside_provider", "flow", "runs inside a SaaS provider's or third party's own boundary",
+      "bool")
+def _flow_inside_provider(ix: ModelIndex, f: Flow) -> FactValue:
+    """Both ends sit in the same provider boundary (at any depth): how that provider moves
+    data between its own parts is its to secure, not the system's."""
+    source = ix.components.get(f.source)
+    target = ix.components.get(f.target)
+    if source is None or target is None:
+        return FactValue(False)
+    theirs = {b.id for b in ix.boundary_chain(source.boundary) if b.kind in PROVIDER_KINDS}
+    shared = next((b for b in ix.boundary_chain(target.boundary) if b.id in theirs), None)
+    if shared is None:
+        return FactValue(False, (Evidence("not inside one provider's boundary", flow_path(f)),))
+    return FactValue(True, (Evidence(f"both ends inside {shared.kind} boundary `{shared.id}`",
+                                     flow_path(f)),))
+
+
 @fact("from_untrusted_zone", "flow", "starts outside the organisation's control", "bool")
 def _flow_untrusted_zone(ix: ModelIndex, f: Flow) -> FactValue:
     source = ix.components.get(f.source)
@@ -586,8 +743,14 @@ def _flow_agents(ix: ModelIndex, f: Flow) -> FactValue:
                                       if value else "not between two agents", flow_path(f)),))
 
 
+NON_GENERATIVE_MODALITIES = frozenset({"embedding", "classification", "reranking"})
+"""Modalities whose output is vectors, labels, scores or an order: nothing a person reads and
+nothing that carries instructions on."""
+
+
 def _generates_text(component: Component | None) -> bool:
-    """A model or agent whose output is content (not an embedding-only model)."""
+    """A model or agent whose output is content: not a model stated to only embed, classify
+    or rerank (a model that does not state its modality is read as a generative one)."""
     if component is None:
         return False
     if component.type in AGENT_TYPES:
@@ -595,7 +758,23 @@ def _generates_text(component: Component | None) -> bool:
     if component.type not in MODEL_TYPES:
         return False
     modality = set(component.model.modality) if component.model is not None else set()
-    return not modality or modality != {"embedding"}
+    return not modality or not modality <= NON_GENERATIVE_MODALITIES
+
+
+@fact("generates_content", "component", "generates content (text, code, media)", "bool")
+def _generates_content(ix: ModelIndex, c: Component) -> FactValue:
+    value = _generates_text(c)
+    modality = c.model.modality if c.model is not None else ()
+    if c.type in AGENT_TYPES:
+        text = f"{c.type} `{c.id}` writes its own output"
+    elif modality:
+        text = (f"modality {', '.join(modality)}" if value
+                else f"modality {', '.join(modality)}: no generated content")
+    else:
+        text = "modality not stated: read as a generative model" if value else \
+            f"{c.type} `{c.id}` is not a model or agent"
+    return FactValue(value, (Evidence(text, _field(c, "model", "modality")
+                                      if c.type in MODEL_TYPES else component_path(c)),))
 
 
 @fact("from_model", "flow", "carries model or agent output", "bool")

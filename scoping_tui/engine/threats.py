@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scoping_tui.engine.catalog import LEVELS, Catalog, Threat
-from scoping_tui.engine.conditions import Outcome, evaluate, holds, type_guard
-from scoping_tui.engine.facts import Evidence, FactSpec, FactValue, Target
+from scoping_tui.engine.conditions import Outcome, decide, evaluate, holds, type_guard
+from scoping_tui.engine.facts import QUESTIONS, Evidence, FactSpec, FactValue, Target, Unknown
 from scoping_tui.engine.index import ModelIndex, boundary_path, component_path, flow_path
 from scoping_tui.model.paths import Path
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
@@ -44,6 +44,9 @@ class Finding:
     """The facts of the model that made the rule fire."""
     also: tuple[str, ...] = ()
     """Further flows between the same two components that the same finding covers."""
+    assumed: tuple[str, ...] = ()
+    """Read worst-case: the unstated facts assumed insecure to raise it (empty when every fact
+    behind it is stated)."""
 
     @property
     def rationale(self) -> list[str]:
@@ -106,7 +109,7 @@ def _reasons(model: SystemModel, evidence: tuple[Evidence, ...]) -> tuple[Reason
     return tuple(Reason(item.text, model.source.value(item.path).line) for item in evidence)
 
 
-def rate(threat: Threat, lookup: _Lookup, catalog: Catalog,
+def rate(threat: Threat, lookup: _Lookup, catalog: Catalog, worst_case: bool = False,
          ) -> tuple[str, str, str, tuple[str, ...]]:
     """Severity, likelihood and impact after the threat's factors, with the explanation."""
     likelihood = LEVELS.index(threat.likelihood) + 1
@@ -114,7 +117,7 @@ def rate(threat: Threat, lookup: _Lookup, catalog: Catalog,
     moved: list[str] = []
     for factor_id in threat.factors:
         factor = catalog.factors[factor_id]
-        if not holds(factor.when, lookup):
+        if not holds(factor.when, lookup, worst_case):
             continue
         if factor.effect == "raise-likelihood" and likelihood < 3:
             likelihood += 1
@@ -154,37 +157,104 @@ def _candidates(threat: Threat, cache: FactCache) -> tuple[Target, ...]:
 
 
 def _verdicts(model: SystemModel, catalog: Catalog, cache: FactCache) -> Iterator[Verdict]:
-    """The rules that fire, with the evidence that made them (gathered only for those)."""
+    """The rules that fire or that unstated facts leave open, with the evidence (gathered only
+    for those)."""
     for threat in sorted(catalog.threats.values(), key=lambda t: t.id):
         for target in _candidates(threat, cache):
             lookup = cache.for_target(threat.target, target)
-            if holds(threat.when, lookup):
+            if decide(threat.when, lookup) is not False:
                 yield Verdict(threat, target, evaluate(threat.when, lookup))
+
+
+@dataclass(frozen=True)
+class Question:
+    """One fact several elements leave unstated, and the findings that hang on it."""
+
+    key: str
+    """Which fact: a key of ``engine.facts.QUESTIONS``."""
+    elements: tuple[tuple[str, int], ...]
+    """Each element that does not say, with the line where it is defined."""
+    decides: tuple[str, ...]
+    """The findings (THREAT@target) that would apply if the answer is the insecure one."""
+
+    @property
+    def answer(self) -> str:
+        return QUESTIONS[self.key].answer
+
+    @property
+    def text(self) -> str:
+        """"5 flows do not say whether …: `a`, `b`" (element ids in backticks)."""
+        ask = QUESTIONS[self.key]
+        count = len(self.elements)
+        names = ", ".join(f"`{element}`" for element, _line in self.elements)
+        return f"{count} {ask.one if count == 1 else ask.many}: {names}"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    findings: list[Finding]
+    questions: tuple[Question, ...]
 
 
 def derive_findings(model: SystemModel, catalog: Catalog,
                     cache: FactCache | None = None) -> list[Finding]:
     """Every threat that applies, one finding per threat and element, sorted by severity."""
+    return derive(model, catalog, cache).findings
+
+
+def derive(model: SystemModel, catalog: Catalog, cache: FactCache | None = None,
+           worst_case: bool = False) -> Derivation:
+    """Findings on stated facts and the questions unstated ones raise; with ``worst_case``,
+    what unstated facts leave open is raised as findings too (and still asked)."""
     cache = cache or FactCache(ModelIndex(model))
     fired: dict[tuple[str, str], list[Verdict]] = {}
+    open_: list[Verdict] = []
     for verdict in _verdicts(model, catalog, cache):
+        if verdict.outcome.holds is None:
+            open_.append(verdict)
+            if not worst_case:
+                continue
         target = verdict.target
         key = (verdict.threat.id, target.id)
         if isinstance(target, Flow) and verdict.threat.group_by_endpoints:
             key = (verdict.threat.id, f"{target.source}\x00{target.target}")
         fired.setdefault(key, []).append(verdict)
-    findings = [_finding(model, catalog, cache, group) for group in fired.values()]
+    findings = [_finding(model, catalog, cache, group, worst_case) for group in fired.values()]
     findings.sort(key=lambda f: (f.severity_rank, f.threat.id, f.target))
-    return findings
+    return Derivation(findings, _questions(model, open_))
+
+
+def _questions(model: SystemModel, verdicts: list[Verdict]) -> tuple[Question, ...]:
+    by_key: dict[str, dict[str, tuple[int, set[str]]]] = {}
+    for verdict in verdicts:
+        for unknown in verdict.outcome.unknown:
+            per_element = by_key.setdefault(unknown.question, {})
+            line = model.source.value(unknown.path[:2]).line
+            _line, decides = per_element.setdefault(unknown.element, (line, set()))
+            decides.add(f"{verdict.threat.id}@{verdict.target.id}")
+    questions = []
+    for key in QUESTIONS:
+        elements = by_key.get(key)
+        if not elements:
+            continue
+        ordered = sorted(elements.items(), key=lambda item: (item[1][0], item[0]))
+        questions.append(Question(key, tuple((e, line) for e, (line, _d) in ordered),
+                                  tuple(sorted(set().union(*(d for _l, d in elements.values()))))))
+    return tuple(questions)
+
+
+def _assumed(unknowns: tuple[Unknown, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"{u.kind} `{u.element}`: {u.question} not stated"
+                               for u in unknowns))
 
 
 def _finding(model: SystemModel, catalog: Catalog, cache: FactCache,
-             group: list[Verdict]) -> Finding:
+             group: list[Verdict], worst_case: bool = False) -> Finding:
     group = sorted(group, key=lambda v: v.target.id)
     first = group[0]
     threat, target = first.threat, first.target
     lookup = cache.for_target(threat.target, target)
-    severity, likelihood, impact, rating = rate(threat, lookup, catalog)
+    severity, likelihood, impact, rating = rate(threat, lookup, catalog, worst_case)
     evidence = list(first.outcome.evidence)
     for other in group[1:]:
         evidence.extend(e for e in other.outcome.evidence if e not in evidence)
@@ -202,6 +272,7 @@ def _finding(model: SystemModel, catalog: Catalog, cache: FactCache,
         rating=rating,
         reasons=_reasons(model, tuple(evidence)),
         also=also,
+        assumed=_assumed(tuple(u for v in group for u in v.outcome.unknown)),
     )
 
 
@@ -218,7 +289,8 @@ class Consideration:
     """For "why not": a threat considered for an element, and why it did or did not apply."""
 
     threat: Threat
-    applies: bool
+    applies: bool | None
+    """None: facts the model does not state decide it (a question for the review)."""
     reasons: tuple[Reason, ...]
 
 

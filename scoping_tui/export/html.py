@@ -23,7 +23,7 @@ from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
 from scoping_tui.engine.scope import AGENTIC_SCOPES, GENERATIVE_SCOPES, Scope
 from scoping_tui.engine.threats import SEVERITIES, Reason
 from scoping_tui.export.safe_markup import esc, sanitize_svg
-from scoping_tui.export.words import plural
+from scoping_tui.export.words import plural, questions_heading
 from scoping_tui.model.types import AcceptedRisk, ControlImpl
 
 STATUSES = ("open", "partially-mitigated", "mitigated", "accepted")
@@ -351,6 +351,18 @@ def _findings(assessment: Assessment) -> list[str]:
     return out
 
 
+def _questions(assessment: Assessment) -> list[str]:
+    if not assessment.questions:
+        return []
+    out = ['<section id="questions" aria-labelledby="questions-h">',
+           '<h2 id="questions-h">Questions for the review</h2>',
+           f"<p>{esc(questions_heading(assessment))}.</p>", '<ul class="questions">']
+    for question in assessment.questions:
+        out.append(f"<li>{_prose(question.text)} <span class=\"muted small\">answer with "
+                   f"<code>{esc(question.answer)}</code></span></li>")
+    return [*out, "</ul>", "</section>"]
+
+
 def _threats_explained(assessment: Assessment) -> list[str]:
     threats = [t for t in assessment.threats_found() if t.rationale or t.false_positives]
     if not threats:
@@ -509,8 +521,10 @@ def render_html(assessment: Assessment, svg: str | None = None, *,
     """
     model = assessment.model
     explained = _threats_explained(assessment)
+    questions = _questions(assessment)
     sections = [("summary", "Summary"), ("scope", "Scope"), ("diagram", "Diagram"),
                 ("system", "Components"), ("findings", "Findings"),
+                *([("questions", "Questions")] if questions else []),
                 *([("why", "Why they apply")] if explained else []), ("controls", "Controls"),
                 ("accepted", "Accepted risks"), ("frameworks", "Frameworks")]
     head = [
@@ -537,6 +551,7 @@ def render_html(assessment: Assessment, svg: str | None = None, *,
         *_diagram(svg),
         *_components(assessment),
         *_findings(assessment),
+        *questions,
         *explained,
         *_controls(assessment),
         *_accepted(assessment),

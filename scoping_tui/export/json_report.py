@@ -45,6 +45,7 @@ def _finding(status: FindingStatus) -> dict[str, Any]:
         "reasons": [{"text": r.text, "line": r.line} for r in finding.reasons],
         "references": {k: list(v) for k, v in finding.threat.references.items()},
         "controls": {"in_place": list(status.implemented), "missing": list(status.missing)},
+        "assumed": list(finding.assumed),
         "acceptance": None if acceptance is None else {
             "owner": acceptance.owner,
             "reason": acceptance.reason,
@@ -85,6 +86,7 @@ def assessment_dict(assessment: Assessment) -> dict[str, Any]:
         "as_of": assessment.as_of.isoformat(),
         "scope": {"generative": _scope(assessment.generative),
                   "agentic": _scope(assessment.agentic)},
+        "unknowns": assessment.unknowns,
         "summary": {
             "unresolved": assessment.counts(unresolved_only=True),
             "total": assessment.counts(unresolved_only=False),
@@ -96,8 +98,16 @@ def assessment_dict(assessment: Assessment) -> dict[str, Any]:
                 r.phase: {"required": r.required, "in_place": r.done, "percent": r.percent}
                 for r in assessment.readiness
             },
+            "questions": assessment.open_questions,
+            "assumed": assessment.assumed_findings,
         },
         "findings": [_finding(f) for f in assessment.findings],
+        "questions": [
+            {"fact": q.key, "text": q.text, "answer": q.answer,
+             "elements": [{"id": e, "line": n} for e, n in q.elements],
+             "decides": list(q.decides)}
+            for q in assessment.questions
+        ],
         "controls": [_requirement(r) for r in assessment.requirements],
         "recommendations": [
             {"control": rec.requirement.control.id, "phase": rec.requirement.control.phase,

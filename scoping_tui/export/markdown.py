@@ -9,6 +9,7 @@ from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.threats import SEVERITIES
 from scoping_tui.export.mermaid import render_mermaid
 from scoping_tui.export.view import DiagramView
+from scoping_tui.export.words import questions_heading
 
 # C0/C1 controls (line breaks and tabs are whitespace, folded before): shown as U+FFFD, as in
 # the HTML report, so a report printed to a terminal cannot carry its escape sequences.
@@ -146,6 +147,7 @@ def render_markdown(assessment: Assessment) -> str:
             f"(line {finding.line}) | {status.status} | "
             f"{'; '.join(md_reason(r, in_table=True) for r in finding.rationale)} |")
     out.append("")
+    out += _questions(assessment)
     out += _threats_explained(assessment)
     out += ["## Controls by phase", ""]
     for phase in PHASES:
@@ -182,6 +184,15 @@ def render_markdown(assessment: Assessment) -> str:
             out.append(f"- **{framework}**: {', '.join(sorted(frameworks[framework]))}")
         out.append("")
     return "\n".join(out)
+
+
+def _questions(assessment: Assessment) -> list[str]:
+    if not assessment.questions:
+        return []
+    out = ["## Questions for the review", "", md_reason(questions_heading(assessment)) + ".", ""]
+    for question in assessment.questions:
+        out.append(f"- {md_reason(question.text)} (answer with {md_code(question.answer)})")
+    return [*out, ""]
 
 
 def _threats_explained(assessment: Assessment) -> list[str]:

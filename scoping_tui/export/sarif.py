@@ -80,6 +80,8 @@ def _result(status: FindingStatus, rule_index: int, uri: str) -> dict[str, Any]:
                f"Why: {'; '.join(finding.rationale)}. Rating: {finding.rating[0]}.")
     if status.missing:
         message += f" Missing controls: {', '.join(status.missing)}."
+    if finding.assumed:
+        message += f" Assumed (worst-case reading): {'; '.join(finding.assumed)}."
     result: dict[str, Any] = {
         "ruleId": finding.threat.id,
         "ruleIndex": rule_index,
@@ -96,6 +98,7 @@ def _result(status: FindingStatus, rule_index: int, uri: str) -> dict[str, Any]:
             "severity": finding.severity,
             "status": status.status,
             "security-severity": SECURITY_SEVERITY[finding.severity],
+            "assumed": bool(finding.assumed),
         },
     }
     if status.acceptance is not None:
@@ -126,7 +129,12 @@ def sarif_dict(assessment: Assessment) -> dict[str, Any]:
             }},
             "automationDetails": {"id": f"scoping-tui/{assessment.phase}/"},
             "results": [_result(s, index[s.finding.threat.id], uri) for s in reported],
-            "properties": {"phase": assessment.phase, "asOf": assessment.as_of.isoformat()},
+            # Unstated facts are not results (no line is wrong), but a reviewer of the
+            # upload should still see how many remain open.
+            "properties": {"phase": assessment.phase, "asOf": assessment.as_of.isoformat(),
+                           "unknowns": assessment.unknowns,
+                           "openQuestions": assessment.open_questions,
+                           "questions": [_plain(q.text) for q in assessment.questions]},
         }],
     }
 

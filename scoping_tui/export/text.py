@@ -5,6 +5,7 @@ from __future__ import annotations
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.controls import Requirement
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.words import questions_heading
 
 WIDTH = 100
 
@@ -36,6 +37,16 @@ def _targets(req: Requirement) -> str:
     return ", ".join(shown[:4]) + more
 
 
+def questions_text(assessment: Assessment) -> list[str]:
+    if not assessment.questions:
+        return []
+    lines = ["", f"Questions for the review: {questions_heading(assessment)}"]
+    for question in assessment.questions:
+        lines.extend(_wrap(question.text, "  "))
+        lines.extend(_wrap(f"answer with {question.answer}", "      "))
+    return lines
+
+
 def render_text(assessment: Assessment, verbose: bool = True) -> str:
     model = assessment.model
     lines = [f"{model.system.name}  ({model.file})",
@@ -59,6 +70,9 @@ def render_text(assessment: Assessment, verbose: bool = True) -> str:
         lines.append(f"  {finding.severity.upper():8} {finding.id}{also}  [{status.status}]")
         lines.extend(_wrap(f"{finding.threat.title}: {finding.target_kind} "
                            f"`{finding.target}` (line {finding.line})", "           "))
+        if finding.assumed:
+            lines.extend(_wrap("assumed (worst-case reading): " + "; ".join(finding.assumed),
+                               "           "))
         if verbose:
             lines.extend(_wrap("why: " + "; ".join(finding.rationale), "           "))
             lines.extend(_wrap("rating: " + "; ".join(finding.rating), "           "))
@@ -68,6 +82,7 @@ def render_text(assessment: Assessment, verbose: bool = True) -> str:
             if status.expired_acceptance is not None:
                 lines.extend(_wrap(f"acceptance by {status.expired_acceptance.owner} expired on "
                                    f"{status.expired_acceptance.expires}", "           "))
+    lines += questions_text(assessment)
     for phase in (assessment.phase, assessment.next_phase):
         if phase is None:
             continue

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoping_tui.engine.assessment import Assessment
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``count`` and ``word``, in the plural (``many``, or ``word`` + s) unless it is one."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def questions_heading(assessment: Assessment) -> str:
+    """The sentence every output opens its review questions with."""
+    decided = len({d for q in assessment.questions for d in q.decides})
+    reading = ("raised as assumed findings" if assessment.unknowns == "worst-case"
+               else "not raised until answered")
+    verb = "decides" if assessment.open_questions == 1 else "decide"
+    return (f"{plural(assessment.open_questions, 'unstated fact')} "
+            f"{verb} {plural(decided, 'possible finding')} ({reading})")

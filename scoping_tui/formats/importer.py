@@ -57,7 +57,10 @@ def import_source(source: Source, fmt: str | None = None, *, catalog: Catalog | 
     module.convert(source, builder, catalog)
     text, model = _checked(builder, catalog)
     if builder.candidate_risks:
-        found = {s.finding.id for s in assess(model, catalog, as_of=as_of).findings}
+        # Worst-case: an acceptance of a finding that only an unstated fact decides still
+        # records the source's decision, and applies once the fact is stated.
+        found = {s.finding.id for s in assess(model, catalog, as_of=as_of,
+                                              unknowns="worst-case").findings}
         for risk in builder.candidate_risks:
             if risk["finding"] in found:
                 builder.accepted_risks.append(risk)

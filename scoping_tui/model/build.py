@@ -92,6 +92,7 @@ def build_model(document: Document) -> SystemModel:
         generative_scope=system.get("generative_scope"),
         agentic_scope=system.get("agentic_scope"),
         tags=_t(system.get("tags")),
+        unknowns=system.get("unknowns", "ask"),
     )
     boundaries = tuple(
         Boundary(b["id"], b["name"], b["kind"], b.get("parent"), b.get("description", ""), i)
@@ -109,6 +110,7 @@ def build_model(document: Document) -> SystemModel:
             data=_t(c.get("data")),
             secrets=c.get("secrets"),
             human_review=c.get("human_review"),
+            role=c.get("role"),
             tags=_t(c.get("tags")),
             model=_model_facts(c.get("model")),
             agent=_agent_facts(c.get("agent")),

@@ -115,7 +115,8 @@ def _flow_list(values: Iterable[Any]) -> str:
 
 
 def _flow_mapping(value: Mapping[str, Any]) -> str:
-    parts = [f"{scalar(key, flow=True)}: {_flow_list(item) if isinstance(item, list) else scalar(item, flow=True)}"
+    parts = [f"{scalar(key, flow=True)}: "
+             f"{_flow_list(item) if isinstance(item, list) else scalar(item, flow=True)}"
              for key, item in value.items()]
     return "{" + ", ".join(parts) + "}"
 

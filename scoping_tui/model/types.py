@@ -17,6 +17,8 @@ class SystemInfo:
     generative_scope: int | None = None
     agentic_scope: int | None = None
     tags: tuple[str, ...] = ()
+    unknowns: str = "ask"
+    """ask or worst-case: how analysis reads unstated security facts."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Component:
     data: tuple[str, ...] = ()
     secrets: bool | None = None
     human_review: bool | None = None
+    role: str | None = None
+    """For a user: end-user (also when unstated), operator or approver."""
     tags: tuple[str, ...] = ()
     model: ModelFacts | None = None
     agent: AgentFacts | None = None

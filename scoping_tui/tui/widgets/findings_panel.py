@@ -21,9 +21,10 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from scoping_tui.editing.edit import EditableModel
 from scoping_tui.editing.workspace import Analysis, Edit, Workspace
+from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.controls import FindingStatus
 from scoping_tui.engine.threats import SEVERITIES
-from scoping_tui.export.words import plural
+from scoping_tui.export.words import plural, questions_heading
 from scoping_tui.tui.dialogs.accept_risk import Acceptance, AcceptRiskDialog
 from scoping_tui.tui.dialogs.finding_detail import DetailAction, FindingDetail
 from scoping_tui.tui.messages import EditRequested, ElementSelected
@@ -119,6 +120,16 @@ def accept_edit(acceptance: Acceptance) -> Edit:
     return edit
 
 
+def questions_block(assessment: Assessment) -> str:
+    """The review's questions as the Findings tab shows them under its table."""
+    if not assessment.questions:
+        return "No questions: every fact that would decide a threat is stated."
+    lines = [f"Questions for the review: {questions_heading(assessment)}"]
+    for question in assessment.questions:
+        lines.append(f"• {question.text} — answer with {question.answer}")
+    return "\n".join(lines)
+
+
 def _options(values: list[str], counts: dict[str, int]) -> list[tuple[str, str]]:
     return [(f"{value} ({counts[value]})", value) for value in values]
 
@@ -134,6 +145,9 @@ class FindingsPanel(Panel):
     FindingsPanel DataTable { height: 1fr; }
     FindingsPanel #findings-current { height: auto; max-height: 2; padding: 0 1;
                                       background: $boost; }
+    FindingsPanel #findings-questions { height: auto; max-height: 12; padding: 0 1;
+                                        border-top: solid $warning; display: none; }
+    FindingsPanel.-questions #findings-questions { display: block; }
     """
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="findings.filter",
@@ -148,6 +162,8 @@ class FindingsPanel(Panel):
                 tooltip="Accept the risk of the highlighted finding until a date"),
         Binding("g", "goto", "Go to target", id="findings.goto",
                 tooltip="Show the element the highlighted finding is about"),
+        Binding("q", "toggle_questions", "Questions", id="findings.questions",
+                tooltip="Show or hide the facts the model leaves unstated (review questions)"),
         Binding("escape", "focus_table", "Table", id="findings.table", show=False,
                 tooltip="Back to the findings table"),
     ]
@@ -185,6 +201,7 @@ class FindingsPanel(Panel):
         table.add_column("Title", key="title")
         yield table
         yield Static("", id="findings-current", markup=False)
+        yield Static("", id="findings-questions", markup=False)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -207,6 +224,8 @@ class FindingsPanel(Panel):
         statuses = assessment.findings if assessment is not None else ()
         self._by_id = {s.finding.id: s for s in statuses}
         self._rows = [make_row(s) for s in statuses]
+        self.query_one("#findings-questions", Static).update(
+            questions_block(assessment) if assessment is not None else "")
         self._update_options()
         self._refresh(force=True)
 
@@ -293,10 +312,14 @@ class FindingsPanel(Panel):
             return
         total = len(self._rows)
         described = self._filters.describe()
+        asked = analysis.assessment.open_questions
+        questions = f" · {plural(asked, 'question')} (q)" if asked else ""
         if described:
-            summary.update(f"{shown} of {plural(total, 'finding')} · {described} · x clears")
+            summary.update(f"{shown} of {plural(total, 'finding')}{questions} · {described} · "
+                           "x clears")
         else:
-            summary.update(f"{plural(total, 'finding')} · enter details · a accept · / filter")
+            summary.update(f"{plural(total, 'finding')}{questions} · enter details · a accept · "
+                           "/ filter")
 
     # -- filters ----------------------------------------------------------------------------
 
@@ -338,6 +361,9 @@ class FindingsPanel(Panel):
     def action_toggle_unresolved(self) -> None:
         self._filters = replace(self._filters, unresolved=not self._filters.unresolved)
         self._refresh()
+
+    def action_toggle_questions(self) -> None:
+        self.toggle_class("-questions")
 
     def action_clear_filters(self) -> None:
         self.query_one("#findings-text", Input).value = ""

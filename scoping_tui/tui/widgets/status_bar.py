@@ -22,6 +22,9 @@ def status_text(analysis: Analysis | None, workspace: Workspace, busy: bool) -> 
         counts = assessment.counts()
         parts.append(f"phase {assessment.phase}")
         parts.append(" ".join(f"{counts[s]} {s}" for s in SEVERITIES))
+        if assessment.open_questions:
+            parts.append(f"{assessment.open_questions} "
+                         f"question{'s' if assessment.open_questions != 1 else ''}")
         ready = assessment.readiness_for(assessment.phase)
         parts.append(f"ready {ready.percent}% ({ready.done}/{ready.required})")
     if busy and analysis is not None:
