@@ -361,6 +361,21 @@ case("AGENT-MEMORY-POISONING", "fail-session", model(
     type: memory
     store: {persistence: session, shared: per-user, ingests_untrusted: true}
 """), set())
+# ... and so does session memory that does not say it is shared.
+case("AGENT-MEMORY-POISONING", "fail-session-sharing-unstated", model(
+    "components:\n" + agent(memory=["mem"]) + LOOKUP + """
+  - id: mem
+    name: Memory
+    type: memory
+    store: {persistence: session, ingests_untrusted: true}
+"""), set())
+case("AGENT-MEMORY-POISONING", "pass-session-shared", model(
+    "components:\n" + agent(memory=["mem"]) + LOOKUP + """
+  - id: mem
+    name: Memory
+    type: memory
+    store: {persistence: session, shared: shared-across-users, ingests_untrusted: true}
+"""), {"mem"})
 
 case("AGENT-TOOL-MISUSE", "pass", model(
     "components:\n" + agent(tools=[{"tool": "web", "permissions": ["read"]},
@@ -874,6 +889,45 @@ case("LLM08-EMBEDDING-INVERSION", "fail-public-docs", model("""
 components:
   - {id: vectors, name: Doc vectors, type: vector-store, data: [public]}
 """), set())
+
+# An agent started by events whose report reaches a person: misinformation and manipulation
+# apply even though nobody typed to it.
+EVENT_AGENT = (agent(triggers=["event"], tools=[{"tool": "web", "permissions": ["read"]}])
+               + WEB + """
+  - {id: topic, name: Notifications, type: service}
+  - {id: oncall, name: On-call, type: user}
+flows:
+  - {id: notify, from: bot, to: topic}
+""")
+case("LLM09-MISINFORMATION", "pass-report-reaches-people", model(
+    "components:\n" + EVENT_AGENT + "  - {id: mail, from: topic, to: oncall}\n"), {"bot"})
+case("LLM09-MISINFORMATION", "fail-report-reaches-nobody", model(
+    "components:\n" + EVENT_AGENT), set())
+case("AGENT-HUMAN-MANIPULATION", "pass-report-reaches-people", model(
+    "components:\n" + EVENT_AGENT + "  - {id: mail, from: topic, to: oncall}\n"), {"bot"})
+case("AGENT-HUMAN-MANIPULATION", "fail-report-reaches-nobody", model(
+    "components:\n" + EVENT_AGENT), set())
+
+case("AGENT-PRIVILEGE-COMPROMISE", "pass-admin-server", model("""
+components:
+  - {id: k8s, name: Cluster MCP, type: mcp-server, tool: {privileges: admin}}
+  - {id: docs, name: Docs MCP, type: mcp-server, tool: {privileges: scoped}}
+"""), {"k8s"})
+
+# Financial records are sensitive data like payment data.
+case("STRIDE-STORE-UNENCRYPTED", "pass-financial", model("""
+components:
+  - {id: ledger, name: Ledger, type: data-store, data: [financial],
+     store: {encrypted_at_rest: false}}
+"""), {"ledger"})
+
+# Output posted to a chat platform is rendered there.
+case("LLM05-IMPROPER-OUTPUT-HANDLING", "pass-to-outside-service", model(
+    "components:\n" + agent() + LOOKUP + """
+  - {id: chat, name: Chat platform, type: external-service}
+flows:
+  - {id: post, from: bot, to: chat}
+"""), {"post"})
 
 
 # --- the tests -----------------------------------------------------------------------------------

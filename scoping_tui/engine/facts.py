@@ -316,6 +316,29 @@ def _upstream(ix: ModelIndex, c: Component) -> FactValue:
     return _neighbour_types(ix, c, outgoing=False)
 
 
+@fact("output_reaches_people", "component", "its output reaches a person", "bool")
+def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
+    """Following its outgoing flows through services, gateways, guardrails, client apps and
+    outside services (a notification topic, a mail relay), it reaches a user: what it writes
+    is read by someone, whoever started it."""
+    seen = {c.id}
+    frontier = [c.id]
+    while frontier:
+        for flow in ix.outgoing.get(frontier.pop(), []):
+            target = ix.components.get(flow.target)
+            if target is None or target.id in seen:
+                continue
+            seen.add(target.id)
+            if target.type == "user":
+                return FactValue(True, (Evidence(
+                    f"its output reaches user `{target.id}` (flow `{flow.id}`)",
+                    flow_path(flow)),))
+            if target.type in ("api-gateway", "service", "guardrail", "client-app",
+                               "external-service"):
+                frontier.append(target.id)
+    return FactValue(False, (Evidence("no flow from it reaches a person", component_path(c)),))
+
+
 @fact("reaches_ai", "component", "calls a model or agent, directly or through services",
       "bool")
 def _reaches_ai(ix: ModelIndex, c: Component) -> FactValue:
@@ -592,6 +615,8 @@ _tool_attr("tool.fetches_untrusted", "fetches untrusted content", "fetches_untru
 _tool_attr("tool.source", "source", "source", lambda v: f"source: {v or 'not stated'}", "str")
 _tool_attr("tool.transport", "transport", "transport",
            lambda v: f"transport: {v or 'not stated'}", "str")
+_tool_attr("tool.privileges", "privileges", "privileges",
+           lambda v: f"runs with {v} rights" if v else "its own rights are not stated", "str")
 
 
 @fact("tool.granted_to_agents", "component", "agents allowed to call it", "int")

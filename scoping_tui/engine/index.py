@@ -9,7 +9,8 @@ from scoping_tui.engine.scope import Scope, agentic_scope, generative_scope
 from scoping_tui.model.paths import Path
 from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
-SENSITIVE = frozenset({"confidential", "restricted", "pii", "phi", "payment", "credentials"})
+SENSITIVE = frozenset({"confidential", "restricted", "pii", "phi", "payment", "financial",
+                       "credentials"})
 STORE_TYPES = frozenset({"vector-store", "knowledge-base", "memory", "data-store", "training-data",
                          "model-registry", "secrets-store", "monitoring"})
 AGENT_TYPES = frozenset({"agent", "orchestrator"})

@@ -18,7 +18,7 @@ from scoping_tui.model.paths import Path
 # --- data classes ----------------------------------------------------------------------------
 
 DATA_CLASSES = ("public", "internal", "confidential", "restricted", "pii", "phi", "payment",
-                "credentials", "untrusted-content", "model-artifacts", "training-data")
+                "financial", "credentials", "untrusted-content", "model-artifacts", "training-data")
 """Our data classifications in the order of the schema's enum, so data lists come out the same
 every time whatever order the source gave them in."""
 
@@ -35,6 +35,8 @@ CLASS_WORDS: tuple[tuple[str, str], ...] = (
     ("credentials", r"credentials?|passwords?|passwd|secrets?|tokens?|api[- ]?keys?|keys?|"
                     r"certificates?|sessions?|cookies?"),
     ("payment", r"payments?|cards?|credit cards?|iban|billing|pci|bank accounts?"),
+    ("financial", r"financial|finances?|invoices?|ledgers?|transactions?|salar(y|ies)|payroll|"
+                  r"accounting"),
     ("phi", r"phi|health|medical|patients?|diagnos[ie]s|clinical"),
     ("untrusted-content", r"prompts?|chats?|messages?|uploads?|user inputs?|user[- ]generated|"
                           r"comments?|web content|web pages?"),

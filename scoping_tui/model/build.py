@@ -76,6 +76,7 @@ def _tool_facts(raw: dict[str, Any] | None) -> ToolFacts | None:
         fetches_untrusted=raw.get("fetches_untrusted"),
         source=raw.get("source"),
         transport=raw.get("transport"),
+        privileges=raw.get("privileges"),
     )
 
 

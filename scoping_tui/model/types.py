@@ -77,6 +77,8 @@ class ToolFacts:
     fetches_untrusted: bool | None = None
     source: str | None = None
     transport: str | None = None
+    privileges: str | None = None
+    """scoped, broad or admin: the rights it runs with."""
 
 
 @dataclass(frozen=True)

@@ -413,7 +413,8 @@ def _goals(stride: Sequence[str]) -> list[str]:
     return [goal for goal in _GOAL_ORDER if goal in found]
 
 
-_SENSITIVE_ORDER = ("credentials", "payment", "phi", "pii", "restricted", "confidential")
+_SENSITIVE_ORDER = ("credentials", "payment", "financial", "phi", "pii", "restricted",
+                    "confidential")
 
 
 def _sensitive(data: Iterable[str]) -> list[str]:
