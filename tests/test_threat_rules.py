@@ -929,6 +929,19 @@ flows:
   - {id: post, from: bot, to: chat}
 """), {"post"})
 
+# Delegating to another organisation's agent: its answers are outside content for ours, and its
+# own inside is not ours to harden.
+PARTNER = """
+boundaries:
+  - {id: ours, name: Ours, kind: cloud-account}
+  - {id: partner, name: Partner, kind: third-party}
+components:
+""" + agent("planner", boundary="ours", delegates_to=["booking"]) + LOOKUP + agent(
+    "booking", boundary="partner", triggers=["agent"], tools=[{"tool": "web",
+                                                               "permissions": ["read"]}]) + WEB
+case("AGENT-GOAL-HIJACK", "pass-partner-answers", model(PARTNER), {"planner"})
+case("AGENT-CASCADING-HALLUCINATION", "partner-agent-left-out", model(PARTNER), {"planner"})
+
 
 # --- the tests -----------------------------------------------------------------------------------
 

@@ -143,6 +143,8 @@ def form_fields(kind: str, item: dict[str, Any]) -> list[FieldSpec]:
     if kind != "component":
         return fields
     ctype = item.get("type")
+    # Only people have a role; the field stays visible where one was written anyway.
+    fields = [f for f in fields if f.rel != ("role",) or ctype == "user" or "role" in item]
     definitions = _definitions()
     for section, types in section_types().items():
         applies = ctype in types

@@ -251,6 +251,14 @@ def _untrusted_sources(ix: ModelIndex, c: Component, indirect_only: bool) -> lis
             elif tool is not None and tool.store is not None and tool.store.ingests_untrusted:
                 evidence.append(Evidence(f"it reads store `{tool.id}`, which ingests untrusted "
                                          "content", _field(c, "agent", "tools", index)))
+        for index, ref in enumerate(c.agent.delegates_to):
+            other = ix.components.get(ref)
+            # Another organisation's agent answers with whatever it was given or told.
+            if other is not None and any(b.kind == "third-party"
+                                         for b in ix.boundary_chain(other.boundary)):
+                evidence.append(Evidence(f"it reads the answers of `{ref}`, another "
+                                         "organisation's agent",
+                                         _field(c, "agent", "delegates_to", index)))
         for index, ref in enumerate(c.agent.memory):
             store = ix.components.get(ref)
             if store is not None and store.store is not None and store.store.ingests_untrusted:
@@ -314,6 +322,17 @@ def _system_types(ix: ModelIndex, c: Component) -> FactValue:
 @fact("upstream_types", "component", "types that send it data", "set")
 def _upstream(ix: ModelIndex, c: Component) -> FactValue:
     return _neighbour_types(ix, c, outgoing=False)
+
+
+@fact("another_organisation", "component", "run by another organisation", "bool")
+def _another_organisation(ix: ModelIndex, c: Component) -> FactValue:
+    """It sits in a third-party boundary (at any depth): another organisation's agent or
+    service, whose inside is theirs to secure; what it sends us is ours to check."""
+    theirs = next((b for b in ix.boundary_chain(c.boundary) if b.kind == "third-party"), None)
+    if theirs is None:
+        return FactValue(False)  # nothing worth citing in a finding's reasons
+    return FactValue(True, (Evidence(f"inside third-party boundary `{theirs.id}`",
+                                     _field(c, "boundary")),))
 
 
 @fact("output_reaches_people", "component", "its output reaches a person", "bool")
