@@ -942,6 +942,25 @@ components:
 case("AGENT-GOAL-HIJACK", "pass-partner-answers", model(PARTNER), {"planner"})
 case("AGENT-CASCADING-HALLUCINATION", "partner-agent-left-out", model(PARTNER), {"planner"})
 
+REMOTE = """
+boundaries:
+  - {id: ours, name: Ours, kind: cloud-account}
+  - {id: partner, name: Partner, kind: third-party}
+components:
+""" + agent("planner", boundary="ours", delegates_to=["booking"]) + LOOKUP + agent(
+    "booking", boundary="partner", triggers=["agent"])
+case("AGENT-MESSAGE-REPLAY", "pass", model(REMOTE + """
+flows:
+  - {id: book, from: planner, to: booking, authenticated: true, replay_protected: false}
+"""), {"book"})
+# Unstated is a question; stated protection is no finding.
+case("AGENT-MESSAGE-REPLAY", "fail-unstated-or-protected", model(REMOTE + """
+flows:
+  - {id: book, from: planner, to: booking, authenticated: true}
+  - {id: rebook, from: planner, to: booking, authenticated: true, replay_protected: true,
+     protocol: grpc}
+"""), set())
+
 
 # --- the tests -----------------------------------------------------------------------------------
 
@@ -978,7 +997,7 @@ def test_every_threat_has_a_firing_and_a_silent_case() -> None:
         threat, _text, expected = param.values
         tested.setdefault(threat, set()).add(bool(expected))
     ids = _ids_in_file()
-    assert len(ids) == len(set(ids)) == 47
+    assert len(ids) == len(set(ids)) == 48
     assert sorted(tested) == sorted(ids)
     assert {t for t, kinds in tested.items() if kinds != {True, False}} == set()
 

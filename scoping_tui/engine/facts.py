@@ -69,6 +69,9 @@ QUESTIONS: dict[str, Ask] = {
     "transport": Ask("MCP server or tool does not say how it is reached",
                      "MCP servers and tools do not say how they are reached",
                      "tool.transport: in-process, stdio, http or sse"),
+    "replay_protected": Ask("flow does not say whether replayed or stale messages are rejected",
+                            "flows do not say whether replayed or stale messages are rejected",
+                            "replay_protected: true or false"),
     "multi_tenant": Ask("store does not say whether it holds several tenants' or users' data",
                         "stores do not say whether they hold several tenants' or users' data",
                         "store.multi_tenant: true or false"),
@@ -703,6 +706,17 @@ def _flow_auth(ix: ModelIndex, f: Flow) -> FactValue:
     if f.authenticated is None:
         return FactValue(None, evidence, _flow_unknown(f, "authenticated"))
     return FactValue(f.authenticated, evidence)
+
+
+@fact("replay_protected", "flow", "rejects replayed or stale messages", "bool")
+def _flow_replay(ix: ModelIndex, f: Flow) -> FactValue:
+    path = (*flow_path(f), "replay_protected")
+    if f.replay_protected is None:
+        return FactValue(None, (Evidence("replay protection not stated", path),),
+                         _flow_unknown(f, "replay_protected"))
+    return FactValue(f.replay_protected, (Evidence(
+        "rejects replayed messages" if f.replay_protected else "accepts replayed messages",
+        path),))
 
 
 ENCRYPTING_PROTOCOLS = frozenset({"https", "ssh"})

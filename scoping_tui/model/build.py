@@ -131,6 +131,7 @@ def build_model(document: Document) -> SystemModel:
             protocol=f.get("protocol"),
             authenticated=f.get("authenticated"),
             encrypted=f.get("encrypted"),
+            replay_protected=f.get("replay_protected"),
             description=f.get("description", ""),
             index=i,
         )

@@ -114,6 +114,7 @@ class Flow:
     protocol: str | None = None
     authenticated: bool | None = None
     encrypted: bool | None = None
+    replay_protected: bool | None = None
     description: str = ""
     index: int = 0
 
