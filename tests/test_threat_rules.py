@@ -786,7 +786,7 @@ flows:
   - {id: query, from: api, to: db, protocol: https, authenticated: true}
 """), set())
 # Hops inside a SaaS provider's own boundary are the provider's to secure.
-case("STRIDE-FLOW-UNENCRYPTED", "fail-inside-provider", model("""
+INSIDE_PROVIDER = model("""
 boundaries:
   - {id: saas, name: Vendor, kind: saas-provider}
   - {id: front, name: Front, kind: vpc, parent: saas}
@@ -796,18 +796,9 @@ components:
   - {id: db, name: DB, type: data-store, boundary: back}
 flows:
   - {id: query, from: api, to: db, authenticated: false, encrypted: false}
-"""), set())
-case("STRIDE-FLOW-UNAUTHENTICATED", "fail-inside-provider", model("""
-boundaries:
-  - {id: saas, name: Vendor, kind: saas-provider}
-  - {id: front, name: Front, kind: vpc, parent: saas}
-  - {id: back, name: Back, kind: vpc, parent: saas}
-components:
-  - {id: api, name: API, type: service, boundary: front}
-  - {id: db, name: DB, type: data-store, boundary: back}
-flows:
-  - {id: query, from: api, to: db, authenticated: false, encrypted: false}
-"""), set())
+""")
+case("STRIDE-FLOW-UNENCRYPTED", "fail-inside-provider", INSIDE_PROVIDER, set())
+case("STRIDE-FLOW-UNAUTHENTICATED", "fail-inside-provider", INSIDE_PROVIDER, set())
 # The user's front end is not the server anyone floods: the service behind it is.
 case("STRIDE-ENTRY-DOS", "fail-client-app", model("""
 boundaries:

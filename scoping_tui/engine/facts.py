@@ -338,11 +338,14 @@ def _another_organisation(ix: ModelIndex, c: Component) -> FactValue:
                                      _field(c, "boundary")),))
 
 
-@fact("output_reaches_people", "component", "its output reaches a person", "bool")
-def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
-    """Following its outgoing flows through services, gateways, guardrails, client apps and
-    outside services (a notification topic, a mail relay), it reaches a user: what it writes
-    is read by someone, whoever started it."""
+RELAYS = frozenset({"api-gateway", "service", "guardrail", "client-app"})
+"""Components a request or a message passes through on its way somewhere else."""
+
+
+def _first_reached(ix: ModelIndex, c: Component, wanted: Callable[[Component], bool],
+                   through: frozenset[str]) -> tuple[Component, Flow] | None:
+    """The first component ``wanted`` accepts, following outgoing flows from ``c`` through
+    components of the ``through`` types, with the flow that reaches it."""
     seen = {c.id}
     frontier = [c.id]
     while frontier:
@@ -351,14 +354,25 @@ def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
             if target is None or target.id in seen:
                 continue
             seen.add(target.id)
-            if target.type == "user":
-                return FactValue(True, (Evidence(
-                    f"its output reaches user `{target.id}` (flow `{flow.id}`)",
-                    flow_path(flow)),))
-            if target.type in ("api-gateway", "service", "guardrail", "client-app",
-                               "external-service"):
+            if wanted(target):
+                return target, flow
+            if target.type in through:
                 frontier.append(target.id)
-    return FactValue(False, (Evidence("no flow from it reaches a person", component_path(c)),))
+    return None
+
+
+@fact("output_reaches_people", "component", "its output reaches a person", "bool")
+def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
+    """Following its outgoing flows through services, gateways, guardrails, client apps and
+    outside services (a notification topic, a mail relay), it reaches a user: what it writes
+    is read by someone, whoever started it."""
+    found = _first_reached(ix, c, lambda t: t.type == "user", RELAYS | {"external-service"})
+    if found is None:
+        return FactValue(False, (Evidence("no flow from it reaches a person",
+                                          component_path(c)),))
+    user, flow = found
+    return FactValue(True, (Evidence(f"its output reaches user `{user.id}` (flow `{flow.id}`)",
+                                     flow_path(flow)),))
 
 
 @fact("reaches_ai", "component", "calls a model or agent, directly or through services",
@@ -366,23 +380,15 @@ def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
 def _reaches_ai(ix: ModelIndex, c: Component) -> FactValue:
     """Following its outgoing flows through gateways, services, guardrails and client apps,
     it reaches a model or an agent: it is part of the AI application's own code path."""
-    seen = {c.id}
-    frontier = [c.id]
-    while frontier:
-        for flow in ix.outgoing.get(frontier.pop(), []):
-            target = ix.components.get(flow.target)
-            if target is None or target.id in seen:
-                continue
-            seen.add(target.id)
-            # Not a genai-app: calling a vendor's finished app makes nobody's code AI code.
-            if target.type == "foundation-model" or target.type in AGENT_TYPES:
-                return FactValue(True, (Evidence(
-                    f"its requests reach {_describe(target)} (flow `{flow.id}`)",
-                    flow_path(flow)),))
-            if target.type in ("api-gateway", "service", "guardrail", "client-app"):
-                frontier.append(target.id)
-    return FactValue(False, (Evidence("no flow from it reaches a model or agent",
-                                      component_path(c)),))
+    # Not a genai-app: calling a vendor's finished app makes nobody's code AI code.
+    found = _first_reached(ix, c, lambda t: t.type == "foundation-model"
+                           or t.type in AGENT_TYPES, RELAYS)
+    if found is None:
+        return FactValue(False, (Evidence("no flow from it reaches a model or agent",
+                                          component_path(c)),))
+    target, flow = found
+    return FactValue(True, (Evidence(f"its requests reach {_describe(target)} "
+                                     f"(flow `{flow.id}`)", flow_path(flow)),))
 
 
 LOCAL_PROTOCOLS = frozenset({"in-process", "stdio"})
