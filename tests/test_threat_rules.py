@@ -952,6 +952,15 @@ flows:
      protocol: grpc}
 """), set())
 
+# A vendor's package run over stdio is code beside the agent, even on a vendor's runner.
+case("AGENT-TOOL-SUPPLY-CHAIN", "pass-vendor-stdio-package", model("""
+components:
+  - {id: local, name: Vendor MCP via npx, type: mcp-server, hosting: third-party-saas,
+     tool: {source: third-party, transport: stdio}}
+  - {id: remote, name: Vendor MCP, type: mcp-server, hosting: third-party-saas,
+     tool: {source: third-party, transport: http}}
+"""), {"local"})
+
 
 # --- the tests -----------------------------------------------------------------------------------
 
