@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scoping_tui.model.emit import Field, Item, emit_fields, emit_items, text_of, to_fields
@@ -75,6 +75,8 @@ def test_nested_mappings_lists_and_comments() -> None:
                        st.one_of(st.text(max_size=200), st.integers(), st.booleans(),
                                  st.lists(st.text(max_size=30), max_size=4)),
                        max_size=6))
+@example({"a": "\n"})   # only a line break: a literal block would read back as ""
+@example({"on": ""})    # a key YAML 1.1 reads as a boolean
 def test_any_values_read_back_exactly(values: dict[str, Any]) -> None:
     text = emitted(to_fields(values))
     assert (yaml.safe_load(text).get("system") or {}) == values

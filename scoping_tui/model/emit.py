@@ -123,10 +123,11 @@ def _flow_mapping(value: Mapping[str, Any]) -> str:
 
 def _literal(text: str, pad: str) -> list[str] | None:
     """``text`` of several lines as a literal block, or None when a block cannot hold it
-    exactly (trailing spaces, a leading space, characters that must be escaped)."""
+    exactly (trailing spaces, a leading space, characters that must be escaped, or only line
+    breaks, which a block reads back as nothing)."""
     body = text[:-1] if text.endswith("\n") else text
     lines = body.split("\n")
-    if body.endswith("\n") or not _safe(body.replace("\n", "")) or "\r" in body \
+    if not any(lines) or body.endswith("\n") or not _safe(body.replace("\n", "")) or "\r" in body \
             or lines[0][:1] in (" ", "\t") or any(line != line.rstrip() for line in lines):
         return None
     return ["|" if text.endswith("\n") else "|-", *(pad + line if line else "" for line in lines)]
