@@ -495,6 +495,8 @@ def gate(assessment: Assessment, fail_on: str, baseline: Assessment | None,
 
 
 def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.FileResult:
+    from scoping_tui.export.json_report import question_dict
+
     err = io.StringIO()
     model = _model(args, catalog, file, err)
     if model is None:
@@ -526,10 +528,7 @@ def check_job(args: argparse.Namespace, catalog: Catalog, file: str) -> batch.Fi
         "missing_controls": [
             {"id": r.control.id, "phase": r.control.phase, "status": r.status,
              "targets": list(r.missing_on or r.targets)} for r in missing],
-        "open_questions": [
-            {"fact": q.key, "text": q.text, "answer": q.answer,
-             "elements": [{"id": e, "line": n} for e, n in q.elements]}
-            for q in assessment.questions],
+        "open_questions": [question_dict(q) for q in assessment.questions],
         "fail_on_unknowns": args.fail_on_unknowns,
         "weakened_safeguards": [
             {"id": w.id, "path": w.path, "label": w.label, "old": json_value(w.old),

@@ -257,8 +257,7 @@ def _untrusted_sources(ix: ModelIndex, c: Component, indirect_only: bool) -> lis
         for index, ref in enumerate(c.agent.delegates_to):
             other = ix.components.get(ref)
             # Another organisation's agent answers with whatever it was given or told.
-            if other is not None and any(b.kind == "third-party"
-                                         for b in ix.boundary_chain(other.boundary)):
+            if other is not None and _third_party_boundary(ix, other) is not None:
                 evidence.append(Evidence(f"it reads the answers of `{ref}`, another "
                                          "organisation's agent",
                                          _field(c, "agent", "delegates_to", index)))
@@ -327,11 +326,16 @@ def _upstream(ix: ModelIndex, c: Component) -> FactValue:
     return _neighbour_types(ix, c, outgoing=False)
 
 
+def _third_party_boundary(ix: ModelIndex, c: Component) -> Boundary | None:
+    """The third-party boundary it sits in, at any depth: another organisation's ground."""
+    return next((b for b in ix.boundary_chain(c.boundary) if b.kind == "third-party"), None)
+
+
 @fact("another_organisation", "component", "run by another organisation", "bool")
 def _another_organisation(ix: ModelIndex, c: Component) -> FactValue:
-    """It sits in a third-party boundary (at any depth): another organisation's agent or
-    service, whose inside is theirs to secure; what it sends us is ours to check."""
-    theirs = next((b for b in ix.boundary_chain(c.boundary) if b.kind == "third-party"), None)
+    """It sits in a third-party boundary: another organisation's agent or service, whose inside
+    is theirs to secure; what it sends us is ours to check."""
+    theirs = _third_party_boundary(ix, c)
     if theirs is None:
         return FactValue(False)  # nothing worth citing in a finding's reasons
     return FactValue(True, (Evidence(f"inside third-party boundary `{theirs.id}`",
@@ -579,6 +583,16 @@ def _third_party_tools(ix: ModelIndex, c: Component) -> FactValue:
     return FactValue(bool(evidence), tuple(evidence))
 
 
+def _section_value(c: Component, section: str, attr: str, value: Any,
+                   describe: Callable[[Any], str]) -> FactValue:
+    """A store or tool attribute as a fact: unknown when unstated and asked about."""
+    path = _field(c, section, attr)
+    evidence = (Evidence(describe(value), path),)
+    if value is None and attr in QUESTIONS:
+        return FactValue(None, evidence, (Unknown(attr, "component", c.id, path),))
+    return FactValue(value, evidence)
+
+
 # --- store facts ---
 
 def _store_attr(name: str, label: str, attr: str, describe: Callable[[Any], str],
@@ -586,11 +600,7 @@ def _store_attr(name: str, label: str, attr: str, describe: Callable[[Any], str]
     @fact(name, "component", label, value_type)
     def compute(ix: ModelIndex, c: Component) -> FactValue:
         value = getattr(c.store, attr) if c.store is not None else None
-        evidence = (Evidence(describe(value), _field(c, "store", attr)),)
-        if value is None and attr in QUESTIONS:
-            return FactValue(None, evidence, (Unknown(attr, "component", c.id,
-                                                      _field(c, "store", attr)),))
-        return FactValue(value, evidence)
+        return _section_value(c, "store", attr, value, describe)
 
 
 _store_attr("store.encrypted_at_rest", "encrypted at rest", "encrypted_at_rest",
@@ -625,11 +635,7 @@ def _tool_attr(name: str, label: str, attr: str, describe: Callable[[Any], str],
         value = getattr(c.tool, attr) if c.tool is not None else None
         if value_type == "set":
             value = frozenset(value or ())
-        evidence = (Evidence(describe(value), _field(c, "tool", attr)),)
-        if value is None and attr in QUESTIONS:
-            return FactValue(None, evidence, (Unknown(attr, "component", c.id,
-                                                      _field(c, "tool", attr)),))
-        return FactValue(value, evidence)
+        return _section_value(c, "tool", attr, value, describe)
 
 
 _tool_attr("tool.authentication", "authentication", "authentication",
@@ -704,25 +710,26 @@ def _flow_unknown(f: Flow, question: str) -> tuple[Unknown, ...]:
     return (Unknown(question, "flow", f.id, (*flow_path(f), question)),)
 
 
+def _flow_flag(f: Flow, attr: str, texts: dict[bool | None, str]) -> FactValue:
+    """A flow's true/false field as a fact, unknown (a question) when unstated."""
+    value: bool | None = getattr(f, attr)
+    evidence = (Evidence(texts[value], (*flow_path(f), attr)),)
+    if value is None:
+        return FactValue(None, evidence, _flow_unknown(f, attr))
+    return FactValue(value, evidence)
+
+
 @fact("authenticated", "flow", "authenticated", "bool")
 def _flow_auth(ix: ModelIndex, f: Flow) -> FactValue:
-    text = {True: "authenticated", False: "not authenticated",
-            None: "authentication not stated"}[f.authenticated]
-    evidence = (Evidence(text, (*flow_path(f), "authenticated")),)
-    if f.authenticated is None:
-        return FactValue(None, evidence, _flow_unknown(f, "authenticated"))
-    return FactValue(f.authenticated, evidence)
+    return _flow_flag(f, "authenticated", {True: "authenticated", False: "not authenticated",
+                                           None: "authentication not stated"})
 
 
 @fact("replay_protected", "flow", "rejects replayed or stale messages", "bool")
 def _flow_replay(ix: ModelIndex, f: Flow) -> FactValue:
-    path = (*flow_path(f), "replay_protected")
-    if f.replay_protected is None:
-        return FactValue(None, (Evidence("replay protection not stated", path),),
-                         _flow_unknown(f, "replay_protected"))
-    return FactValue(f.replay_protected, (Evidence(
-        "rejects replayed messages" if f.replay_protected else "accepts replayed messages",
-        path),))
+    return _flow_flag(f, "replay_protected", {True: "rejects replayed messages",
+                                              False: "accepts replayed messages",
+                                              None: "replay protection not stated"})
 
 
 ENCRYPTING_PROTOCOLS = frozenset({"https", "ssh"})
@@ -734,19 +741,15 @@ a model states with ``encrypted: true``)."""
 
 @fact("encrypted", "flow", "encrypted", "bool")
 def _flow_enc(ix: ModelIndex, f: Flow) -> FactValue:
-    value = f.encrypted
-    path = (*flow_path(f), "encrypted")
-    if value is None and f.protocol in ENCRYPTING_PROTOCOLS:
-        return FactValue(True, (Evidence(f"encrypted by its protocol ({f.protocol})",
-                                         (*flow_path(f), "protocol")),))
-    if value is None and f.protocol in CLEAR_PROTOCOLS:
+    protocol = (*flow_path(f), "protocol")
+    if f.encrypted is None and f.protocol in ENCRYPTING_PROTOCOLS:
+        return FactValue(True, (Evidence(f"encrypted by its protocol ({f.protocol})", protocol),))
+    if f.encrypted is None and f.protocol in CLEAR_PROTOCOLS:
         return FactValue(False, (Evidence(f"plain {f.protocol}, encryption not stated",
-                                          (*flow_path(f), "protocol")),))
-    text = {True: "encrypted in transit", False: "not encrypted in transit",
-            None: "encryption in transit not stated"}[value]
-    if value is None:
-        return FactValue(None, (Evidence(text, path),), _flow_unknown(f, "encrypted"))
-    return FactValue(value, (Evidence(text, path),))
+                                          protocol),))
+    return _flow_flag(f, "encrypted", {True: "encrypted in transit",
+                                       False: "not encrypted in transit",
+                                       None: "encryption in transit not stated"})
 
 
 @fact("protocol", "flow", "protocol", "str")

@@ -229,9 +229,9 @@ def _questions(model: SystemModel, verdicts: list[Verdict]) -> tuple[Question, .
     for verdict in verdicts:
         for unknown in verdict.outcome.unknown:
             per_element = by_key.setdefault(unknown.question, {})
-            line = model.source.value(unknown.path[:2]).line
-            _line, decides = per_element.setdefault(unknown.element, (line, set()))
-            decides.add(f"{verdict.threat.id}@{verdict.target.id}")
+            if unknown.element not in per_element:
+                per_element[unknown.element] = (model.source.value(unknown.path[:2]).line, set())
+            per_element[unknown.element][1].add(f"{verdict.threat.id}@{verdict.target.id}")
     questions = []
     for key in QUESTIONS:
         elements = by_key.get(key)

@@ -9,6 +9,7 @@ from scoping_tui import __version__
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.controls import FindingStatus, Requirement
 from scoping_tui.engine.scope import Scope
+from scoping_tui.engine.threats import Question
 
 FORMAT_VERSION = 1
 
@@ -71,6 +72,12 @@ def _requirement(req: Requirement) -> dict[str, Any]:
     }
 
 
+def question_dict(question: Question) -> dict[str, Any]:
+    """A review question as JSON: the fact, its text, the field that answers it, the elements."""
+    return {"fact": question.key, "text": question.text, "answer": question.answer,
+            "elements": [{"id": e, "line": n} for e, n in question.elements]}
+
+
 def assessment_dict(assessment: Assessment) -> dict[str, Any]:
     model = assessment.model
     return {
@@ -102,12 +109,8 @@ def assessment_dict(assessment: Assessment) -> dict[str, Any]:
             "assumed": assessment.assumed_findings,
         },
         "findings": [_finding(f) for f in assessment.findings],
-        "questions": [
-            {"fact": q.key, "text": q.text, "answer": q.answer,
-             "elements": [{"id": e, "line": n} for e, n in q.elements],
-             "decides": list(q.decides)}
-            for q in assessment.questions
-        ],
+        "questions": [{**question_dict(q), "decides": list(q.decides)}
+                      for q in assessment.questions],
         "controls": [_requirement(r) for r in assessment.requirements],
         "recommendations": [
             {"control": rec.requirement.control.id, "phase": rec.requirement.control.phase,

@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.words import plural
 
 
 def status_text(analysis: Analysis | None, workspace: Workspace, busy: bool) -> str:
@@ -23,8 +24,7 @@ def status_text(analysis: Analysis | None, workspace: Workspace, busy: bool) -> 
         parts.append(f"phase {assessment.phase}")
         parts.append(" ".join(f"{counts[s]} {s}" for s in SEVERITIES))
         if assessment.open_questions:
-            parts.append(f"{assessment.open_questions} "
-                         f"question{'s' if assessment.open_questions != 1 else ''}")
+            parts.append(plural(assessment.open_questions, "question"))
         ready = assessment.readiness_for(assessment.phase)
         parts.append(f"ready {ready.percent}% ({ready.done}/{ready.required})")
     if busy and analysis is not None:
