@@ -8,9 +8,9 @@ script measures any checkout: ``--source DIR`` runs the package found in DIR (a 
 an older commit, say) with this interpreter.
 
 A finding is *driven by unknowns* when it disappears once every unstated security fact is filled
-with its reassuring value (flows authenticated and encrypted, stores encrypted at rest and
-single-tenant, tools behind authentication and reached over stdio): nothing the model states
-supports it.
+with its reassuring value (flows authenticated, encrypted and protected against replay, stores
+encrypted at rest and single-tenant, tools behind authentication and reached over stdio):
+nothing the model states supports it.
 
     python benchmarks/precision.py                 # the table
     python benchmarks/precision.py -v              # and every miss and must-not hit
@@ -70,6 +70,7 @@ def reassured(doc: dict[str, Any]) -> dict[str, Any]:
     for flow in doc.get("flows") or []:
         flow.setdefault("authenticated", True)
         flow.setdefault("encrypted", True)
+        flow.setdefault("replay_protected", True)
     for c in doc.get("components") or []:
         if c.get("type") in STORES:
             store = c.setdefault("store", {})
