@@ -72,8 +72,10 @@ def _agent(ident: str, **facts: Any) -> str:
 FACTOR_CASES: list[Any] = []
 
 
-def factor(ident: str, kind: str, text: str, holds_on: str, silent_on: str) -> None:
-    FACTOR_CASES.append(pytest.param(ident, kind, text, holds_on, silent_on, id=ident))
+def factor(ident: str, kind: str, text: str, holds_on: str, silent_on: str,
+           name: str = "") -> None:
+    FACTOR_CASES.append(pytest.param(ident, kind, text, holds_on, silent_on,
+                                     id=f"{ident}-{name}" if name else ident))
 
 
 factor("internet-exposure", "component", model(BOUNDARIES + """
@@ -97,6 +99,29 @@ factor("acts-without-approval", "component", model(
     + _agent("free", tools=[{"tool": "writer", "permissions": ["write"]}], approval="none")
     + _agent("gated", tools=[{"tool": "writer", "permissions": ["write"]}],
              approval="high-risk")), "free", "gated")
+
+# Per tool: refunds wait for a person, notes do not, so the agent still acts unapproved.
+factor("acts-without-approval", "component", model(
+    "components:\n" + LOOKUP + WRITER
+    + _agent("notes", tools=[{"tool": "writer", "permissions": ["write"], "approval": "none"},
+                             {"tool": "lookup", "permissions": ["financial"],
+                              "approval": "conditional", "approval_when": "above 100 EUR"}])
+    + _agent("refunds", tools=[{"tool": "lookup", "permissions": ["financial"],
+                                "approval": "conditional", "approval_when": "above 100 EUR"}])),
+       "notes", "refunds", name="per-tool")
+
+factor("unpinned-dependencies", "component", model("""
+components:
+  - {id: npx, name: Server via npx, type: mcp-server, software: {installs_at_runtime: true}}
+  - {id: locked, name: Locked server, type: mcp-server,
+     software: {installs_at_runtime: true, pinned: true}}
+"""), "npx", "locked")
+
+factor("verified-dependencies", "component", model("""
+components:
+  - {id: signed, name: Signed build, type: service, software: {pinned: true, verified: true}}
+  - {id: pinned, name: Pinned only, type: service, software: {pinned: true}}
+"""), "signed", "pinned")
 
 factor("executes-code", "component", model(
     "components:\n" + LOOKUP
@@ -188,7 +213,7 @@ def test_factor_holds_where_stated(catalog: Catalog, ident: str, kind: str, text
 def test_every_factor_has_a_case() -> None:
     data = yaml.safe_load((ROOT / "models" / "rating.yaml").read_text(encoding="utf-8"))
     ids = [f["id"] for f in data["factors"]]
-    assert sorted(ids) == sorted(p.values[0] for p in FACTOR_CASES)
+    assert sorted(ids) == sorted({p.values[0] for p in FACTOR_CASES})
 
 
 # --- control applies_to: one case per distinct condition, named by a control that uses it -------

@@ -142,6 +142,13 @@ def in_reference(text: str, framework: str, ref_id: str, title: str = "") -> boo
         return _token(text, ref_id) or _sub_id_in_parent_row(text, [question], practice)
     if framework == "saif":
         return any(len(row) > 1 and row[1] == title for row in _rows(text, ref_id))
+    if framework == "nist-ai-600-1":
+        # The twelve GAI risks are listed once, numbered, in one paragraph of section 7.
+        risks = re.search(r"\*\*NIST AI 600-1, the 12 GAI risks\*\*[^\n]*", text)
+        number = title.removeprefix("§2.")
+        return risks is not None and re.search(
+            rf"(?<![\w.]){re.escape(number)} {re.escape(ref_id)}(?= ·|\.|$)",
+            risks.group(0)) is not None
     if framework == "stride":
         return bool(title) and f"**{ref_id}**{title[1:]}" in text
     if framework in ("aws-genai-matrix", "aws-agentic-matrix"):
@@ -258,6 +265,7 @@ def test_registry_ids_appear_in_the_framework_reference() -> None:
     ("saif", "MRE", "Model Reverse Engineering"),
     ("aws-agentic-matrix", "scope-3", "Supervised Agency"),
     ("aws-genai-matrix", "legal-privacy", "Legal & privacy"),
+    ("nist-ai-600-1", "Value Chain and Component Integration", "§2.12"),
 ])
 def test_reference_lookup_accepts_the_forms_the_reference_uses(
         framework: str, ref_id: str, title: str) -> None:
@@ -283,6 +291,8 @@ def test_reference_lookup_accepts_the_forms_the_reference_uses(
     ("aws-agentic-matrix", "scope-5", "Total Agency"),
     ("aws-agentic-matrix", "made-up-dimension", "Made-up dimension"),
     ("cwe", "CWE-79", ""),
+    ("nist-ai-600-1", "Information Security", "§2.4"),     # the wrong number
+    ("nist-ai-600-1", "Model Theft", "§2.13"),
 ])
 def test_reference_lookup_rejects_made_up_ids(framework: str, ref_id: str, title: str) -> None:
     assert not in_reference(_reference_text(), framework, ref_id, title)

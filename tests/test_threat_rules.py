@@ -962,6 +962,183 @@ components:
 """), {"local"})
 
 
+# --- facts added for real architectures ----------------------------------------------------------
+
+# Where answers are shown: the client app renders them; a back end calling the model keeps the
+# flow finding, the app's own request flow does not repeat it.
+CHAT = "components:" + PEOPLE + agent() + LOOKUP + """
+  - {id: api, name: API, type: service}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: api}
+  - {id: run, from: api, to: bot}
+"""
+case("LLM05-UNSAFE-RENDERING", "pass-chat-front-end", model(CHAT), {"app"})
+case("LLM05-IMPROPER-OUTPUT-HANDLING", "client-request-left-to-rendering", model("""
+components:
+  - {id: app, name: App, type: client-app}
+  - {id: api, name: API, type: service}
+  - {id: llm, name: LLM, type: foundation-model}
+flows:
+  - {id: direct, from: app, to: llm}
+  - {id: backend, from: api, to: llm}
+"""), {"backend"})
+case("LLM05-UNSAFE-RENDERING", "fail-no-model-behind", model("""
+components:
+  - {id: person, name: Person, type: user}
+  - {id: app, name: App, type: client-app}
+  - {id: api, name: API, type: service}
+  - {id: db, name: DB, type: data-store}
+  - {id: vendor, name: Vendor chat client, type: client-app, hosting: third-party-saas}
+  - {id: llm, name: LLM, type: foundation-model}
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: call, from: app, to: api}
+  - {id: read, from: api, to: db}
+  - {id: chat, from: vendor, to: llm}
+"""), set())
+
+# Whoever may write the documents: one user's entries reaching everyone is the insider path.
+case("LLM08-INSIDER-KNOWLEDGE-POISONING", "pass-shared-wiki", model("""
+components:
+  - {id: wiki, name: Team wiki, type: knowledge-base, store: {shared: shared-across-users}}
+  - {id: mine, name: My notes, type: vector-store, store: {shared: per-user}}
+  - {id: web, name: Crawled web, type: vector-store,
+     store: {shared: shared-across-users, ingests_untrusted: true}}
+"""), {"wiki"})
+case("LLM08-INSIDER-KNOWLEDGE-POISONING", "fail-unstated-sharing", model("""
+components:
+  - {id: docs, name: Docs, type: knowledge-base}
+"""), set())
+
+# A component stated to install packages when it runs, on a vendor's runner too; a community
+# server installed with npx is AGENT-TOOL-SUPPLY-CHAIN's.
+case("LLM03-SOFTWARE-SUPPLY-CHAIN", "pass-installs-at-runtime", model("""
+components:
+  - {id: runner, name: CI runner, type: code-sandbox, hosting: third-party-saas,
+     software: {installs_at_runtime: true}, tool: {source: third-party}}
+  - {id: npx, name: Community server, type: mcp-server, software: {installs_at_runtime: true},
+     tool: {source: community, transport: stdio}}
+  - {id: vendor, name: Vendor sandbox, type: code-sandbox, hosting: third-party-saas}
+"""), {"runner"})
+case("AGENT-TOOL-SUPPLY-CHAIN", "pass-community-npx", model("""
+components:
+  - {id: npx, name: Community server, type: mcp-server, software: {installs_at_runtime: true},
+     tool: {source: community, transport: stdio}}
+"""), {"npx"})
+
+# Exposure stated outright: a public index with no flow drawn from the internet.
+case("STRIDE-ENTRY-DOS", "pass-stated-exposure", model("""
+components:
+  - {id: index, name: Search index, type: vector-store, hosting: managed-service,
+     exposure: internet}
+  - {id: private, name: Private index, type: vector-store, exposure: internal}
+  - {id: studio, name: Agent on a vendor platform, type: agent, hosting: configured-saas,
+     exposure: internet, agent: {tools: []}}
+"""), {"index"})
+
+# An agent configured on a vendor's platform carries the instructions we wrote; one the vendor
+# runs as it is does not.
+CONFIGURED = "components:" + PEOPLE + agent("ours", hosting="configured-saas") + agent(
+    "theirs", hosting="third-party-saas") + LOOKUP + """
+flows:
+  - {id: ask, from: person, to: app}
+  - {id: a, from: app, to: ours}
+  - {id: b, from: app, to: theirs}
+"""
+case("LLM07-SYSTEM-PROMPT-LEAKAGE", "configured-saas-is-ours", model(CONFIGURED), {"ours"})
+case("LLM10-UNBOUNDED-CONSUMPTION", "configured-saas-is-ours", model(CONFIGURED), {"ours"})
+
+# Callers who are not authenticated (caller id) can claim to be any customer of an acting agent.
+CALLERS = "components:" + PEOPLE + agent(
+    "voice", tools=[{"tool": "writer", "permissions": ["write"]}]) + agent("faq") + WRITER \
+    + LOOKUP + """
+flows:
+  - {id: call, from: person, to: app, authenticated: false}
+  - {id: to-voice, from: app, to: voice, protocol: in-process}
+  - {id: to-faq, from: app, to: faq, protocol: in-process}
+"""
+case("AGENT-IDENTITY-SPOOFING", "pass-unauthenticated-callers", model(CALLERS), {"voice"})
+
+# A token accepted without checking its audience or clients authenticates nobody in particular.
+case("STRIDE-FLOW-UNAUTHENTICATED", "pass-token-not-validated", model("""
+boundaries:
+  - {id: a, name: A, kind: vpc}
+  - {id: b, name: B, kind: vpc}
+components:
+  - {id: api, name: API, type: service, boundary: a}
+  - {id: gw, name: Gateway, type: mcp-server, boundary: b}
+flows:
+  - {id: loose, from: api, to: gw, authenticated: true, token_validated: false}
+  - {id: strict, from: gw, to: api, authenticated: true, token_validated: true}
+"""), {"loose"})
+
+# Retrieval that applies the asker's permissions does not mix tenants, and needs no question.
+case("LLM08-CROSS-TENANT-RETRIEVAL", "fail-filtered-per-user", model("""
+components:
+  - {id: docs, name: Docs, type: vector-store, data: [confidential],
+     store: {multi_tenant: true, filters_by_user: true}}
+  - {id: open, name: Open docs, type: vector-store, data: [confidential],
+     store: {filters_by_user: true}}
+"""), set())
+
+# An agent our own agents call over the network answers them as it would a person; another
+# organisation's agent is theirs, and an in-process call is the caller's own code.
+CALLED = """
+boundaries:
+  - {id: ours, name: Ours, kind: cloud-account}
+  - {id: partner, name: Partner, kind: third-party}
+components:
+""" + agent("planner", boundary="ours", triggers=["event"]) + agent(
+    "worker", boundary="ours", data=["pii"]) + agent("helper", boundary="ours", data=["pii"]) \
+    + agent("remote", boundary="partner", data=["pii"]) + LOOKUP + """
+flows:
+  - {id: a, from: planner, to: worker, protocol: https}
+  - {id: b, from: planner, to: helper, protocol: in-process}
+  - {id: c, from: planner, to: remote, protocol: https}
+"""
+case("LLM10-UNBOUNDED-CONSUMPTION", "pass-called-by-agents", model(CALLED), {"planner", "worker"})
+case("LLM02-SENSITIVE-DISCLOSURE", "pass-called-by-agents", model(CALLED), {"worker"})
+
+# An outsider's e-mail reaches the agent and it can answer outside: the reply discloses.
+case("LLM02-SENSITIVE-DISCLOSURE", "pass-answers-outsiders", model(
+    "components:\n" + agent(data=["pii"], tools=[
+        {"tool": "inbox", "permissions": ["read", "external-communication"]}]) + """
+  - {id: inbox, name: Inbox, type: data-store, store: {ingests_untrusted: true}}
+"""), {"bot"})
+
+# Every acting tool waits for a person: prescribed agency, whatever the agent-level field says.
+case("LLM06-EXCESSIVE-AGENCY", "fail-every-grant-approved", model(
+    "components:\n" + agent(tools=[
+        {"tool": "writer", "permissions": ["write"], "approval": "always"},
+        {"tool": "lookup", "permissions": ["read"]}]) + WRITER + LOOKUP), set())
+case("LLM06-EXCESSIVE-AGENCY", "pass-one-grant-unapproved", model(
+    "components:\n" + agent(approval="every-action", tools=[
+        {"tool": "writer", "permissions": ["write"], "approval": "none"}]) + WRITER), {"bot"})
+
+# Agents talking through a queue: one writes, the other reads.
+case("AGENT-COMMUNICATION-POISONING", "pass-through-queue", model(
+    "components:\n" + agent("producer") + agent("consumer") + LOOKUP + """
+  - {id: jobs, name: Jobs, type: message-queue}
+  - {id: api, name: API, type: service}
+flows:
+  - {id: put, from: producer, to: jobs}
+  - {id: take, from: jobs, to: consumer}
+  - {id: poll, from: api, to: jobs}
+"""), {"take"})
+
+# A person who opens the chat space where the agent posts reads what it wrote there.
+case("AGENT-HUMAN-MANIPULATION", "pass-posts-where-people-read", model(
+    "components:\n" + agent(triggers=["event"], tools=[{"tool": "web", "permissions": ["read"]}])
+    + WEB + """
+  - {id: slack, name: Slack, type: external-service}
+  - {id: lead, name: Lead, type: user, role: approver}
+flows:
+  - {id: post, from: bot, to: slack}
+  - {id: open, from: lead, to: slack}
+"""), {"bot"})
+
+
 # --- the tests -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -997,7 +1174,7 @@ def test_every_threat_has_a_firing_and_a_silent_case() -> None:
         threat, _text, expected = param.values
         tested.setdefault(threat, set()).add(bool(expected))
     ids = _ids_in_file()
-    assert len(ids) == len(set(ids)) == 48
+    assert len(ids) == len(set(ids)) == 50
     assert sorted(tested) == sorted(ids)
     assert {t for t, kinds in tested.items() if kinds != {True, False}} == set()
 

@@ -32,6 +32,10 @@ KIND_TITLES = {"system": "System", "component": "Component", "flow": "Data flow"
                "accepted_risk": "Accepted risk"}
 SECTION_DEFINITIONS = {"model": "modelFacts", "agent": "agentFacts", "store": "storeFacts",
                        "tool": "toolFacts"}
+SOFTWARE_TYPES = frozenset({"agent", "orchestrator", "service", "client-app", "api-gateway",
+                            "guardrail", "tool", "mcp-server", "code-sandbox",
+                            "training-pipeline"})
+"""Components that run code someone installs: the form offers their software section."""
 BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
 SELECT_KINDS = ("enum", "type", "bool", "int", "ref", "grant-tool", "grant-add")
 LIST_KINDS = ("enums", "refs", "targets", "grant-permissions")
@@ -166,6 +170,11 @@ def form_fields(kind: str, item: dict[str, Any]) -> list[FieldSpec]:
             fields.append(spec)
             if spec.rel == ("agent", "model"):
                 fields.extend(_grant_fields(item))
+    if ctype in SOFTWARE_TYPES or "software" in item:
+        node = definitions["softwareFacts"]
+        fields.append(FieldSpec(("software",), str(node["title"]), str(node["description"]),
+                                "heading"))
+        fields.extend(definition_fields("softwareFacts", ("software",)))
     return fields
 
 
@@ -185,6 +194,12 @@ def _grant_fields(item: dict[str, Any]) -> list[FieldSpec]:
         out.append(FieldSpec((*rel, "permissions"), "permissions",
                              f"{grant['permissions']['description']}\n\n{help_text}",
                              "grant-permissions", options=options))
+        approval = grant["approval"]
+        out.append(FieldSpec((*rel, "approval"), "approval",
+                             f"{approval['description']}\n\n{_enum_help(approval)}", "enum",
+                             options=tuple((str(v), v) for v in approval["enum"])))
+        out.append(FieldSpec((*rel, "approval_when"), "approval when",
+                             str(grant["approval_when"]["description"]), "text"))
         out.append(FieldSpec((*rel, "remove"), "Remove", "Take this tool away from the agent",
                              "grant-remove"))
     out.append(FieldSpec(("agent", "tools", "add"), "Add a tool",

@@ -19,7 +19,12 @@ from scoping_tui.engine.index import (
     component_path,
     flow_path,
 )
-from scoping_tui.engine.scope import ACTING_PERMISSIONS
+from scoping_tui.engine.scope import (
+    ACTING_PERMISSIONS,
+    effective_approval,
+    grant_approval,
+    unapproved_permissions,
+)
 from scoping_tui.model.paths import Path
 from scoping_tui.model.types import Boundary, Component, Flow
 
@@ -187,6 +192,9 @@ def _in_internet(ix: ModelIndex, c: Component) -> FactValue:
 def _internet_exposed(ix: ModelIndex, c: Component) -> FactValue:
     if ix.in_internet(c):
         return FactValue(True, (Evidence("sits in an internet boundary", _field(c, "boundary")),))
+    if c.exposure == "internet":
+        return FactValue(True, (Evidence("stated as reachable from the internet",
+                                         _field(c, "exposure")),))
     for flow in ix.incoming.get(c.id, []):
         source = ix.components.get(flow.source)
         if source is not None and ix.in_internet(source):
@@ -197,10 +205,10 @@ def _internet_exposed(ix: ModelIndex, c: Component) -> FactValue:
                                       component_path(c)),))
 
 
-@fact("receives_from_people", "component", "takes input from people", "bool")
-def _from_people(ix: ModelIndex, c: Component) -> FactValue:
-    """A person's input reaches it directly or through client apps, gateways, services,
-    guardrails or outside services that relay it."""
+def _people_reaching(ix: ModelIndex, c: Component) -> list[tuple[Component, Flow]]:
+    """End users whose input reaches it directly or through client apps, gateways, services,
+    guardrails, queues or outside services that relay it, each with the flow leaving the user."""
+    found: list[tuple[Component, Flow]] = []
     seen: set[str] = set()
     frontier = [c.id]
     while frontier:
@@ -213,16 +221,40 @@ def _from_people(ix: ModelIndex, c: Component) -> FactValue:
             if source.type == "user":
                 # Operators and approvers are the system's own trusted staff: what they type
                 # is not an outsider's attack path.
-                if source.role not in (None, "end-user"):
-                    continue
-                return FactValue(True, (Evidence(
-                    f"takes input from user `{source.id}` (flow `{flow.id}`)", flow_path(flow)),))
+                if source.role in (None, "end-user"):
+                    found.append((source, flow))
+                continue
             # An outside service in the chain (a chat platform, a mail relay) passes on what a
             # person wrote; the walk still has to reach a user to count.
             if source.type in PEOPLE_FACING or source.type in ("service", "guardrail",
-                                                               "external-service"):
+                                                               "external-service",
+                                                               "message-queue"):
                 frontier.append(source.id)
-    return FactValue(False, (Evidence("no person's input reaches it", component_path(c)),))
+    return found
+
+
+@fact("receives_from_people", "component", "takes input from people", "bool")
+def _from_people(ix: ModelIndex, c: Component) -> FactValue:
+    people = _people_reaching(ix, c)
+    if not people:
+        return FactValue(False, (Evidence("no person's input reaches it", component_path(c)),))
+    user, flow = people[0]
+    return FactValue(True, (Evidence(f"takes input from user `{user.id}` (flow `{flow.id}`)",
+                                     flow_path(flow)),))
+
+
+@fact("reached_by_unauthenticated_people", "component",
+      "people reach it without authenticating", "bool")
+def _anonymous_people(ix: ModelIndex, c: Component) -> FactValue:
+    """A person's input reaches it and the person's own flow is stated as not authenticated
+    (caller id, an open chat page): who they claim to be is not checked."""
+    for user, flow in _people_reaching(ix, c):
+        if flow.authenticated is False:
+            return FactValue(True, (Evidence(
+                f"user `{user.id}` reaches it without authenticating (flow `{flow.id}`)",
+                flow_path(flow)),))
+    return FactValue(False, (Evidence("no person is stated to reach it unauthenticated",
+                                      component_path(c)),))
 
 
 def _untrusted_sources(ix: ModelIndex, c: Component, indirect_only: bool) -> list[Evidence]:
@@ -342,7 +374,7 @@ def _another_organisation(ix: ModelIndex, c: Component) -> FactValue:
                                      _field(c, "boundary")),))
 
 
-RELAYS = frozenset({"api-gateway", "service", "guardrail", "client-app"})
+RELAYS = frozenset({"api-gateway", "service", "guardrail", "client-app", "message-queue"})
 """Components a request or a message passes through on its way somewhere else."""
 
 
@@ -368,15 +400,33 @@ def _first_reached(ix: ModelIndex, c: Component, wanted: Callable[[Component], b
 @fact("output_reaches_people", "component", "its output reaches a person", "bool")
 def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
     """Following its outgoing flows through services, gateways, guardrails, client apps and
-    outside services (a notification topic, a mail relay), it reaches a user: what it writes
-    is read by someone, whoever started it."""
-    found = _first_reached(ix, c, lambda t: t.type == "user", RELAYS | {"external-service"})
-    if found is None:
-        return FactValue(False, (Evidence("no flow from it reaches a person",
-                                          component_path(c)),))
-    user, flow = found
-    return FactValue(True, (Evidence(f"its output reaches user `{user.id}` (flow `{flow.id}`)",
-                                     flow_path(flow)),))
+    outside services (a notification topic, a mail relay), it reaches a user, or a place a
+    user opens (a flow from the user to it: flows point from whoever starts the exchange, so
+    the user reads what is there): what it writes is read by someone, whoever started it."""
+    through = RELAYS | {"external-service"}
+    found = _first_reached(ix, c, lambda t: t.type == "user", through)
+    if found is not None:
+        user, flow = found
+        return FactValue(True, (Evidence(f"its output reaches user `{user.id}` (flow "
+                                         f"`{flow.id}`)", flow_path(flow)),))
+
+    def read_by_a_user(target: Component) -> bool:
+        return target.type in through and any(
+            ix.components.get(f.source) is not None and ix.components[f.source].type == "user"
+            for f in ix.incoming.get(target.id, []))
+
+    shown = _first_reached(ix, c, read_by_a_user, through)
+    if shown is not None:
+        place, flow = shown
+        reader = next(f for f in ix.incoming.get(place.id, [])
+                      if ix.components.get(f.source) is not None
+                      and ix.components[f.source].type == "user")
+        return FactValue(True, (
+            Evidence(f"its output goes to {_describe(place)} (flow `{flow.id}`)",
+                     flow_path(flow)),
+            Evidence(f"user `{reader.source}` reads it there (flow `{reader.id}`)",
+                     flow_path(reader))))
+    return FactValue(False, (Evidence("no flow from it reaches a person", component_path(c)),))
 
 
 @fact("reaches_ai", "component", "calls a model or agent, directly or through services",
@@ -397,6 +447,50 @@ def _reaches_ai(ix: ModelIndex, c: Component) -> FactValue:
 
 LOCAL_PROTOCOLS = frozenset({"in-process", "stdio"})
 """Flows that never touch a network: only the calling process can send on them."""
+
+
+@fact("called_by_agents", "component", "other agents call it over a network", "bool")
+def _called_by_agents(ix: ModelIndex, c: Component) -> FactValue:
+    """An agent's flow reaches it over a network (not in-process or stdio), or an agent of
+    another organisation hands it tasks: its load and what it tells are set by other agents.
+    Only agents: the model an agent reasons with is its own, not a service it calls."""
+    if c.type not in AGENT_TYPES:
+        return FactValue(False)
+    for flow in ix.incoming.get(c.id, []):
+        source = ix.components.get(flow.source)
+        if source is not None and source.type in AGENT_TYPES \
+                and flow.protocol not in LOCAL_PROTOCOLS:
+            return FactValue(True, (Evidence(
+                f"{_describe(source)} calls it over the network (flow `{flow.id}`)",
+                flow_path(flow)),))
+    for agent in ix.delegated_by.get(c.id, []):
+        if _third_party_boundary(ix, agent) is not None:
+            return FactValue(True, (Evidence(
+                f"{_describe(agent)}, another organisation's agent, delegates to it",
+                component_path(agent)),))
+    return FactValue(False, (Evidence("no agent calls it over a network", component_path(c)),))
+
+
+@fact("renders_model_output", "component", "shows model or agent output to people", "bool")
+def _renders_output(ix: ModelIndex, c: Component) -> FactValue:
+    """A front end whose requests reach a generating model or agent (through gateways and
+    services) gets the answer back to display, or one that a model's or agent's flow reaches.
+    Not a vendor's finished app (a genai-app, a vendor-run agent): its web UI is the vendor's."""
+    def ours(target: Component | None) -> bool:
+        return (_generates_text(target) and target is not None and target.type != "genai-app"
+                and target.hosting != "third-party-saas")
+
+    found = _first_reached(ix, c, ours, RELAYS - {"client-app"})
+    if found is not None:
+        target, flow = found
+        return FactValue(True, (Evidence(f"shows the answers of {_describe(target)} (flow "
+                                         f"`{flow.id}`)", flow_path(flow)),))
+    for flow in ix.incoming.get(c.id, []):
+        if ours(ix.components.get(flow.source)):
+            return FactValue(True, (Evidence(f"receives output of `{flow.source}` (flow "
+                                             f"`{flow.id}`)", flow_path(flow)),))
+    return FactValue(False, (Evidence("no model or agent output reaches it",
+                                      component_path(c)),))
 
 
 @fact("unauthenticated_inbound", "component", "accepts unauthenticated flows", "bool")
@@ -470,6 +564,10 @@ def _weights(ix: ModelIndex, c: Component) -> FactValue:
 _VERBS = {"read": "read", "write": "write", "delete": "delete", "execute": "execute code",
           "financial": "move money", "external-communication": "send messages outside"}
 
+def _verbs(permissions: set[str] | frozenset[str]) -> str:
+    return ", ".join(_VERBS.get(p, p) for p in sorted(permissions))
+
+
 def _agent_bool(name: str, label: str, attr: str, yes: str, no: str) -> None:
     @fact(name, "component", label, "bool")
     def compute(ix: ModelIndex, c: Component) -> FactValue:
@@ -492,8 +590,7 @@ def _permissions(ix: ModelIndex, c: Component) -> FactValue:
         new = set(grant.permissions) - found
         if new:
             found |= new
-            verbs = ", ".join(_VERBS.get(p, p) for p in sorted(new))
-            evidence.append(Evidence(f"may {verbs} through `{grant.tool}`",
+            evidence.append(Evidence(f"may {_verbs(new)} through `{grant.tool}`",
                                      _field(c, "agent", "tools", index)))
     return FactValue(frozenset(found), tuple(evidence))
 
@@ -514,13 +611,45 @@ def _acting(ix: ModelIndex, c: Component) -> FactValue:
 
 @fact("agent.approval", "component", "human approval", "str")
 def _approval(ix: ModelIndex, c: Component) -> FactValue:
-    value = (c.agent.approval if c.agent is not None else None) or "none"
+    """The agent's approval, with what its tool grants say for themselves folded in."""
+    value = effective_approval(c) or "none"
     stated = c.agent is not None and c.agent.approval is not None
     text = {"none": "no action waits for human approval",
             "high-risk": "only high-risk actions wait for human approval",
             "every-action": "every action waits for human approval"}[value]
-    return FactValue(value, (Evidence(text + ("" if stated else " (approval not stated)"),
-                                      _field(c, "agent", "approval")),))
+    evidence = [Evidence(text + ("" if stated else " (approval not stated)"),
+                         _field(c, "agent", "approval"))]
+    if c.agent is not None and any(g.approval for g in c.agent.tools):
+        evidence = [_grant_approval_evidence(c, i) for i, g in enumerate(c.agent.tools)
+                    if set(g.permissions) & ACTING_PERMISSIONS]
+    return FactValue(value, tuple(evidence))
+
+
+def _grant_approval_evidence(c: Component, index: int) -> Evidence:
+    assert c.agent is not None
+    grant = c.agent.tools[index]
+    level = grant_approval(c.agent, grant)
+    text = {"none": f"calls through `{grant.tool}` need no approval",
+            "always": f"every call through `{grant.tool}` waits for approval",
+            "conditional": f"calls through `{grant.tool}` wait for approval "
+                           + (f"when {grant.approval_when}" if grant.approval_when
+                              else "in some cases")}[level]
+    return Evidence(text, _field(c, "agent", "tools", index))
+
+
+@fact("agent.unapproved_actions", "component", "actions no person approves", "set")
+def _unapproved(ix: ModelIndex, c: Component) -> FactValue:
+    value = unapproved_permissions(c)
+    if c.agent is None or not value:
+        return FactValue(value)
+    evidence = [Evidence(f"may {_verbs(set(g.permissions) & value)} through `{g.tool}` with no "
+                         "approval", _field(c, "agent", "tools", i))
+                for i, g in enumerate(c.agent.tools)
+                if grant_approval(c.agent, g) == "none" and set(g.permissions) & value]
+    if c.agent.runs_generated_code and "execute" in value and not evidence:
+        evidence.append(Evidence("runs code it generates with no approval",
+                                 _field(c, "agent", "runs_generated_code")))
+    return FactValue(value, tuple(evidence))
 
 
 @fact("agent.triggers", "component", "started by", "set")
@@ -613,6 +742,10 @@ _store_attr("store.ingests_untrusted", "ingests untrusted content", "ingests_unt
             lambda v: {True: "ingests content outsiders can influence",
                        False: "ingests only trusted content",
                        None: "whether it ingests untrusted content is not stated"}[v], "bool")
+_store_attr("store.filters_by_user", "retrieval filtered per user", "filters_by_user",
+            lambda v: {True: "returns only what the asking user may see",
+                       False: "returns entries whatever the asking user may see",
+                       None: "per-user filtering of retrieval not stated"}[v], "bool")
 _store_attr("store.persistence", "persistence", "persistence",
             lambda v: f"persistence: {v or 'not stated'}", "str")
 _store_attr("store.shared", "sharing", "shared", lambda v: f"sharing: {v or 'not stated'}",
@@ -658,6 +791,28 @@ def _granted(ix: ModelIndex, c: Component) -> FactValue:
     agents = ix.granted_by.get(c.id, [])
     return FactValue(len(agents), tuple(Evidence(f"{_describe(a)} may call it",
                                                  component_path(a)) for a in agents))
+
+
+# --- software supply chain ---
+
+def _software_attr(attr: str, label: str, texts: dict[bool | None, str]) -> None:
+    @fact(f"software.{attr}", "component", label, "bool")
+    def compute(ix: ModelIndex, c: Component) -> FactValue:
+        value = getattr(c.software, attr) if c.software is not None else None
+        return FactValue(value, (Evidence(texts[value], _field(c, "software", attr)),))
+
+
+_software_attr("installs_at_runtime", "installs software when it runs",
+               {True: "downloads packages or servers when it runs",
+                False: "runs only what its build installed",
+                None: "whether it installs software at run time is not stated"})
+_software_attr("pinned", "dependency versions pinned",
+               {True: "every dependency pinned to a version or digest",
+                False: "dependencies not pinned", None: "version pinning not stated"})
+_software_attr("verified", "dependency provenance verified",
+               {True: "hashes or signatures of its dependencies checked",
+                False: "provenance of its dependencies not checked",
+                None: "provenance checks not stated"})
 
 
 # --- system facts available on every component ---
@@ -723,6 +878,15 @@ def _flow_flag(f: Flow, attr: str, texts: dict[bool | None, str]) -> FactValue:
 def _flow_auth(ix: ModelIndex, f: Flow) -> FactValue:
     return _flow_flag(f, "authenticated", {True: "authenticated", False: "not authenticated",
                                            None: "authentication not stated"})
+
+
+@fact("token_validated", "flow", "receiver validates the token fully", "bool")
+def _flow_token(ix: ModelIndex, f: Flow) -> FactValue:
+    # Not a review question: most flows have no bearer token to validate.
+    text = {True: "its token's signature, issuer, audience and expiry are checked",
+            False: "its token is accepted without full checks (audience, clients or expiry)",
+            None: "token validation not stated"}[f.token_validated]
+    return FactValue(f.token_validated, (Evidence(text, (*flow_path(f), "token_validated")),))
 
 
 @fact("replay_protected", "flow", "rejects replayed or stale messages", "bool")
@@ -802,12 +966,24 @@ def _flow_untrusted_zone(ix: ModelIndex, f: Flow) -> FactValue:
 
 @fact("agent_to_agent", "flow", "between two agents", "bool")
 def _flow_agents(ix: ModelIndex, f: Flow) -> FactValue:
+    """From one agent to another, directly or through a message queue one writes and the
+    other reads."""
     source = ix.components.get(f.source)
     target = ix.components.get(f.target)
-    value = (source is not None and target is not None and source.type in AGENT_TYPES
-             and target.type in AGENT_TYPES)
-    return FactValue(value, (Evidence(f"goes from agent `{f.source}` to agent `{f.target}`"
-                                      if value else "not between two agents", flow_path(f)),))
+    if source is None or target is None:
+        return FactValue(False)
+    if source.type in AGENT_TYPES and target.type in AGENT_TYPES:
+        return FactValue(True, (Evidence(f"goes from agent `{f.source}` to agent `{f.target}`",
+                                         flow_path(f)),))
+    if source.type == "message-queue" and target.type in AGENT_TYPES:
+        writer = next((ix.components[w.source] for w in ix.incoming.get(source.id, [])
+                       if w.source in ix.components and w.source != target.id
+                       and ix.components[w.source].type in AGENT_TYPES), None)
+        if writer is not None:
+            return FactValue(True, (Evidence(
+                f"carries messages agent `{writer.id}` puts on queue `{source.id}` to agent "
+                f"`{target.id}`", flow_path(f)),))
+    return FactValue(False, (Evidence("not between two agents", flow_path(f)),))
 
 
 NON_GENERATIVE_MODALITIES = frozenset({"embedding", "classification", "reranking"})

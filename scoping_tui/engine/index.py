@@ -11,17 +11,20 @@ from scoping_tui.model.types import Boundary, Component, Flow, SystemModel
 
 SENSITIVE = frozenset({"confidential", "restricted", "pii", "phi", "payment", "financial",
                        "credentials"})
-STORE_TYPES = frozenset({"vector-store", "knowledge-base", "memory", "data-store", "training-data",
-                         "model-registry", "secrets-store", "monitoring"})
+STORE_TYPES = frozenset({"vector-store", "knowledge-base", "memory", "data-store", "message-queue",
+                         "training-data", "model-registry", "secrets-store", "monitoring"})
 AGENT_TYPES = frozenset({"agent", "orchestrator"})
 MODEL_TYPES = frozenset({"foundation-model", "genai-app"})
 PEOPLE_FACING = frozenset({"user", "client-app", "api-gateway"})
+VENDOR_HOSTING = frozenset({"third-party-saas", "configured-saas"})
+"""Hosting where a vendor runs the code and the infrastructure, whoever configures it."""
 NAMED_SETS: dict[str, frozenset[str]] = {
     "sensitive-data": SENSITIVE,
     "store-types": STORE_TYPES,
     "agent-types": AGENT_TYPES,
     "model-types": MODEL_TYPES,
     "people-facing-types": PEOPLE_FACING,
+    "vendor-hosting": VENDOR_HOSTING,
 }
 """The engine's sets, by the names rules use for them (``in: {set: agent-types}``): a rule
 that spelled one out would silently miss a member added here."""

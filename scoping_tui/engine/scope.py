@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoping_tui.model.diagnostics import Diagnostic, Severity
-from scoping_tui.model.types import Component, SystemModel
+from scoping_tui.model.types import AgentFacts, Component, SystemModel, ToolGrant
 
 GENERATIVE_SCOPES = {
     1: "Consumer app",
@@ -83,6 +83,48 @@ def acting_permissions(component: Component) -> frozenset[str]:
     return frozenset(granted & ACTING_PERMISSIONS)
 
 
+GRANT_APPROVAL = {"every-action": "always", "high-risk": "conditional"}
+"""How an agent's approval reads for one tool grant that does not state its own."""
+
+
+def grant_approval(agent: AgentFacts, grant: ToolGrant) -> str:
+    """none, conditional or always: whether calls through this grant wait for a person."""
+    return grant.approval or GRANT_APPROVAL.get(agent.approval or "none", "none")
+
+
+def effective_approval(component: Component) -> str | None:
+    """The agent's approval with its tool grants' own approvals folded in: every-action when
+    every acting grant (and generated code) waits for a person, none when nothing does,
+    high-risk when some do. The agent's own value when no grant states one."""
+    agent = component.agent
+    if agent is None:
+        return None
+    acting = [g for g in agent.tools if set(g.permissions) & ACTING_PERMISSIONS]
+    if not any(g.approval for g in acting):
+        return agent.approval
+    levels = {grant_approval(agent, g) for g in acting}
+    if agent.runs_generated_code:
+        levels.add(GRANT_APPROVAL.get(agent.approval or "none", "none"))
+    if levels == {"always"}:
+        return "every-action"
+    if levels == {"none"}:
+        return "none"
+    return "high-risk"
+
+
+def unapproved_permissions(component: Component) -> frozenset[str]:
+    """Acting permissions used with no person approving any call (generated code counts as
+    execute)."""
+    agent = component.agent
+    if agent is None:
+        return frozenset()
+    found = {p for g in agent.tools if grant_approval(agent, g) == "none"
+             for p in g.permissions if p in ACTING_PERMISSIONS}
+    if agent.runs_generated_code and (agent.approval or "none") == "none":
+        found.add("execute")
+    return frozenset(found)
+
+
 def _agentic_of(component: Component) -> tuple[int, str] | None:
     agent = component.agent
     if agent is None:
@@ -93,11 +135,11 @@ def _agentic_of(component: Component) -> tuple[int, str] | None:
     if not acting:
         return 1, f"{component.type} `{component.id}` can only read (no tool grant beyond read)"
     can = ", ".join(acting)
-    if agent.approval == "every-action":
+    approval = effective_approval(component) or "none"
+    if approval == "every-action":
         return 2, f"{component.type} `{component.id}` can act ({can}) but every action needs " \
             "human approval"
     self_started = sorted(set(agent.triggers) & {"event", "schedule"})
-    approval = agent.approval or "none"
     if self_started:
         return 4, f"{component.type} `{component.id}` starts itself ({', '.join(self_started)})" \
             f" and acts ({can}) with approval: {approval}"

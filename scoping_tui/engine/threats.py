@@ -109,12 +109,44 @@ def _reasons(model: SystemModel, evidence: tuple[Evidence, ...]) -> tuple[Reason
     return tuple(Reason(item.text, model.source.value(item.path).line) for item in evidence)
 
 
+STRIDE_PROPERTIES: dict[str, frozenset[str]] = {
+    "S": frozenset({"confidentiality", "integrity"}),
+    "T": frozenset({"integrity"}),
+    "R": frozenset({"integrity"}),
+    "I": frozenset({"confidentiality"}),
+    "D": frozenset({"availability"}),
+    "E": frozenset({"confidentiality", "integrity"}),
+}
+"""The security property each STRIDE category violates, for weighing impact by a system's
+stated priorities (spoofing and elevation open both reading and changing things)."""
+
+
+def _priority_move(threat: Threat, priorities: tuple[str, ...]) -> tuple[int, str] | None:
+    """+1 impact when the threat hits the system's first priority, -1 when it hits only its
+    last; nothing when no order is stated."""
+    if len(priorities) < 2:
+        return None
+    hit = frozenset().union(*(STRIDE_PROPERTIES.get(s, frozenset()) for s in threat.stride))
+    first, last = priorities[0], priorities[-1]
+    if first in hit:
+        return 1, f"{first} comes first for this system (system.priorities)"
+    if hit and hit <= {last}:
+        return -1, f"it threatens only {last}, which comes last for this system " \
+            "(system.priorities)"
+    return None
+
+
 def rate(threat: Threat, lookup: _Lookup, catalog: Catalog, worst_case: bool = False,
-         ) -> tuple[str, str, str, tuple[str, ...]]:
-    """Severity, likelihood and impact after the threat's factors, with the explanation."""
+         priorities: tuple[str, ...] = ()) -> tuple[str, str, str, tuple[str, ...]]:
+    """Severity, likelihood and impact after the threat's factors and the system's priorities,
+    with the explanation."""
     likelihood = LEVELS.index(threat.likelihood) + 1
     impact = LEVELS.index(threat.impact) + 1
     moved: list[str] = []
+    weighed = _priority_move(threat, priorities)
+    if weighed is not None and 1 <= impact + weighed[0] <= 3:
+        impact += weighed[0]
+        moved.append(f"{'raise' if weighed[0] > 0 else 'lower'} impact: {weighed[1]}")
     for factor_id in threat.factors:
         factor = catalog.factors[factor_id]
         if not holds(factor.when, lookup, worst_case):
@@ -254,7 +286,8 @@ def _finding(model: SystemModel, catalog: Catalog, cache: FactCache,
     first = group[0]
     threat, target = first.threat, first.target
     lookup = cache.for_target(threat.target, target)
-    severity, likelihood, impact, rating = rate(threat, lookup, catalog, worst_case)
+    severity, likelihood, impact, rating = rate(threat, lookup, catalog, worst_case,
+                                                model.system.priorities)
     evidence = list(first.outcome.evidence)
     for other in group[1:]:
         evidence.extend(e for e in other.outcome.evidence if e not in evidence)

@@ -13,6 +13,7 @@ from scoping_tui.model.types import (
     ControlImpl,
     Flow,
     ModelFacts,
+    SoftwareFacts,
     StoreFacts,
     SystemInfo,
     ToolFacts,
@@ -44,7 +45,8 @@ def _agent_facts(raw: dict[str, Any] | None) -> AgentFacts | None:
         return None
     return AgentFacts(
         model=raw.get("model"),
-        tools=tuple(ToolGrant(g["tool"], _t(g.get("permissions"))) for g in raw.get("tools", [])),
+        tools=tuple(ToolGrant(g["tool"], _t(g.get("permissions")), g.get("approval"),
+                              g.get("approval_when", "")) for g in raw.get("tools", [])),
         runs_generated_code=bool(raw.get("runs_generated_code", False)),
         approval=raw.get("approval"),
         triggers=_t(raw.get("triggers")),
@@ -64,6 +66,19 @@ def _store_facts(raw: dict[str, Any] | None) -> StoreFacts | None:
         ingests_untrusted=raw.get("ingests_untrusted"),
         persistence=raw.get("persistence"),
         shared=raw.get("shared"),
+        filters_by_user=raw.get("filters_by_user"),
+    )
+
+
+def _software_facts(raw: dict[str, Any] | None) -> SoftwareFacts | None:
+    if raw is None:
+        return None
+    return SoftwareFacts(
+        installs_at_runtime=raw.get("installs_at_runtime"),
+        pinned=raw.get("pinned"),
+        verified=raw.get("verified"),
+        sbom=raw.get("sbom"),
+        packages=_t(raw.get("packages")),
     )
 
 
@@ -94,6 +109,7 @@ def build_model(document: Document) -> SystemModel:
         agentic_scope=system.get("agentic_scope"),
         tags=_t(system.get("tags")),
         unknowns=system.get("unknowns", "ask"),
+        priorities=_t(system.get("priorities")),
     )
     boundaries = tuple(
         Boundary(b["id"], b["name"], b["kind"], b.get("parent"), b.get("description", ""), i)
@@ -112,6 +128,8 @@ def build_model(document: Document) -> SystemModel:
             secrets=c.get("secrets"),
             human_review=c.get("human_review"),
             role=c.get("role"),
+            exposure=c.get("exposure"),
+            software=_software_facts(c.get("software")),
             tags=_t(c.get("tags")),
             model=_model_facts(c.get("model")),
             agent=_agent_facts(c.get("agent")),
@@ -132,6 +150,7 @@ def build_model(document: Document) -> SystemModel:
             authenticated=f.get("authenticated"),
             encrypted=f.get("encrypted"),
             replay_protected=f.get("replay_protected"),
+            token_validated=f.get("token_validated"),
             description=f.get("description", ""),
             index=i,
         )

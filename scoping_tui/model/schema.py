@@ -73,8 +73,8 @@ def section_types() -> dict[str, tuple[str, ...]]:
 _SECTION_TYPES: dict[str, tuple[str, ...]] = {
     "model": ("foundation-model", "genai-app"),
     "agent": ("agent", "orchestrator"),
-    "store": ("vector-store", "knowledge-base", "memory", "data-store", "training-data",
-              "model-registry", "secrets-store", "monitoring"),
+    "store": ("vector-store", "knowledge-base", "memory", "data-store", "message-queue",
+              "training-data", "model-registry", "secrets-store", "monitoring"),
     "tool": ("tool", "mcp-server", "code-sandbox", "external-service"),
 }
 

@@ -124,10 +124,25 @@ def semantic_diagnostics(document: Document, catalog: KnownIds | None = None,
                     Severity.WARNING)
             continue
         tools = agent.get("tools")
-        if (not isinstance(tools, list) or not tools) and not agent.get("delegates_to"):
+        # `tools: []` written out says the agent calls none (a model step in a workflow, an
+        # opaque remote agent); only leaving the list out is the likely omission.
+        if not isinstance(tools, list) and not agent.get("delegates_to"):
             add((*base, "agent"), f"{ctype} {quoted(item.get('id'))} lists no tools; an agent "
                 "with no tools cannot act, so it is probably a plain service or its tools are "
-                "missing", "agent-without-tools", Severity.WARNING, on_key=True)
+                "missing (write `tools: []` if it really calls none)", "agent-without-tools",
+                Severity.WARNING, on_key=True)
+        for number, grant in enumerate(tools if isinstance(tools, list) else []):
+            if not isinstance(grant, dict):
+                continue
+            where: Path = (*base, "agent", "tools", number)
+            if grant.get("approval") == "conditional" and not grant.get("approval_when"):
+                add((*where, "approval"), f"tool grant {quoted(grant.get('tool'))} needs approval "
+                    "only for some calls: say which in `approval_when` (\"refunds above 100 "
+                    "EUR\")", "approval-without-condition", Severity.WARNING)
+            if grant.get("approval_when") and grant.get("approval") != "conditional":
+                add((*where, "approval_when"), f"tool grant {quoted(grant.get('tool'))} says when "
+                    "approval is needed but its `approval` is not `conditional`",
+                    "condition-without-approval", Severity.WARNING)
 
     for index, item in _items(data, "flows"):
         base = ("flows", index)

@@ -19,6 +19,8 @@ class SystemInfo:
     tags: tuple[str, ...] = ()
     unknowns: str = "ask"
     """ask or worst-case: how analysis reads unstated security facts."""
+    priorities: tuple[str, ...] = ()
+    """confidentiality, integrity, availability, most important first; empty weighs all alike."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class ModelFacts:
 class ToolGrant:
     tool: str
     permissions: tuple[str, ...] = ()
+    approval: str | None = None
+    """none, conditional or always; unstated follows the agent's approval."""
+    approval_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,16 @@ class StoreFacts:
     ingests_untrusted: bool | None = None
     persistence: str | None = None
     shared: str | None = None
+    filters_by_user: bool | None = None
+
+
+@dataclass(frozen=True)
+class SoftwareFacts:
+    installs_at_runtime: bool | None = None
+    pinned: bool | None = None
+    verified: bool | None = None
+    sbom: bool | None = None
+    packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,9 @@ class Component:
     human_review: bool | None = None
     role: str | None = None
     """For a user: end-user (also when unstated), operator or approver."""
+    exposure: str | None = None
+    """internet or internal, when stated outright rather than shown by flows."""
+    software: SoftwareFacts | None = None
     tags: tuple[str, ...] = ()
     model: ModelFacts | None = None
     agent: AgentFacts | None = None
@@ -115,6 +133,7 @@ class Flow:
     authenticated: bool | None = None
     encrypted: bool | None = None
     replay_protected: bool | None = None
+    token_validated: bool | None = None
     description: str = ""
     index: int = 0
 

@@ -340,6 +340,28 @@ class TestElementForm:
             assert [t["tool"] for t in tools] == ["metrics-query", "k8s-mcp", "restart-service",
                                                    "shell-sandbox", "ticket-mcp"]
 
+    async def test_a_tool_grant_says_when_its_calls_wait_for_approval(self, sample_copy) -> None:  # type: ignore[no-untyped-def]
+        app = app_for(sample_copy("ops-agent"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_ops_agent(app, pilot)
+            form = editor(app)
+            approval = form.field_widget(("agent", "tools", 2, "approval"))
+            assert isinstance(approval, Select)
+            approval.focus()
+            await pilot.pause()
+            await choose(pilot, "conditional")
+            await settle(app, pilot)
+            when = form.field_widget(("agent", "tools", 2, "approval_when"))
+            assert isinstance(when, Input)
+            when.focus()
+            await pilot.pause()
+            await pilot.press(*"production services only", "enter")
+            await settle(app, pilot)
+            grant = model_data(app)["components"][3]["agent"]["tools"][2]
+            assert grant["approval"] == "conditional"
+            assert grant["approval_when"] == "production services only"
+            assert grant["tool"] == "restart-service"
+
     async def test_changing_the_type_asks_before_dropping_a_section(self, sample_copy) -> None:  # type: ignore[no-untyped-def]
         app = app_for(sample_copy("ops-agent"))
         async with app.run_test(size=(120, 40)) as pilot:

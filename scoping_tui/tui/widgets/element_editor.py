@@ -311,7 +311,8 @@ class ElementEditor(Panel):
                 label.add_class("-required")
             self._labels[spec.rel] = label
             row = Horizontal(label, widget, classes="field")
-            if spec.kind in ("grant-tool", "grant-permissions"):
+            # Every field of one tool grant (tool, permissions, approval) sits in its box.
+            if spec.kind in ("grant-tool", "grant-permissions") or _in_grant(spec.rel):
                 grant.append(row)
             elif spec.kind == "section-remove":
                 rows.append(Horizontal(widget, classes="field"))
@@ -739,3 +740,8 @@ class ElementEditor(Panel):
             model.delete_value(path)
 
         self._edit(delete, f"remove {what} of {widget.element[1]}")
+
+
+def _in_grant(rel: FieldPath) -> bool:
+    """A field inside one of the agent's tool grants: ("agent", "tools", 0, "approval")."""
+    return len(rel) == 4 and rel[:2] == ("agent", "tools") and isinstance(rel[2], int)
