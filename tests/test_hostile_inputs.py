@@ -767,7 +767,8 @@ def _markdown_checks(text: str) -> None:
         [t.content for t in flat if t.type in ("html_block", "html_inline")]
     assert [t.info for t in flat if t.type == "fence"] == ["mermaid"]
     assert not [t for t in flat if t.type in ("code_block", "s_open", "hr")]
-    assert [t for t in flat if t.type == "tr_open"]
+    # Findings are a table per element; a model without findings has none to check.
+    assert [t for t in flat if t.type == "tr_open"] or "\n## Findings\n\nNo findings.\n" in text
 
 
 def test_markdown_keeps_its_shape_and_shows_the_names_as_text(hostile: Hostile) -> None:

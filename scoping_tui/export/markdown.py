@@ -7,9 +7,17 @@ import re
 from scoping_tui.engine.assessment import Assessment
 from scoping_tui.engine.catalog import PHASES
 from scoping_tui.engine.threats import SEVERITIES
+from scoping_tui.export.grouping import (
+    ElementGroup,
+    Entry,
+    FlowRef,
+    entry_count,
+    finding_count,
+    group_findings,
+)
 from scoping_tui.export.mermaid import render_mermaid
 from scoping_tui.export.view import DiagramView
-from scoping_tui.export.words import questions_heading
+from scoping_tui.export.words import grouped_heading, plural, questions_heading, tally
 
 # C0/C1 controls (line breaks and tabs are whitespace, folded before): shown as U+FFFD, as in
 # the HTML report, so a report printed to a terminal cannot carry its escape sequences.
@@ -135,18 +143,8 @@ def render_markdown(assessment: Assessment) -> str:
         out.append("")
     out += ["## Data-flow diagram", "", "```mermaid",
             render_mermaid(model, assessment, DiagramView()).rstrip("\n"), "```", ""]
-    out += ["## Findings", "",
-            "| Severity | Threat | Target | Status | Why |",
-            "|---|---|---|---|---|"]
-    for status in assessment.findings:
-        finding = status.finding
-        also = f" (+{len(finding.also)} flows)" if finding.also else ""
-        out.append(
-            f"| {finding.severity} | {md_cell(finding.threat.id)}: "
-            f"{md_cell(finding.threat.title)} | {md_cell(finding.target)}{also} "
-            f"(line {finding.line}) | {status.status} | "
-            f"{'; '.join(md_reason(r, in_table=True) for r in finding.rationale)} |")
-    out.append("")
+    out += ["## Findings", ""]
+    out += _findings(assessment)
     out += _questions(assessment)
     out += _threats_explained(assessment)
     out += ["## Controls by phase", ""]
@@ -184,6 +182,61 @@ def render_markdown(assessment: Assessment) -> str:
             out.append(f"- **{framework}**: {', '.join(sorted(frameworks[framework]))}")
         out.append("")
     return "\n".join(out)
+
+
+def _findings(assessment: Assessment) -> list[str]:
+    """A heading and a table per element; one threat on several of its flows is one row."""
+    groups = group_findings(assessment)
+    if not groups:
+        return ["No findings.", ""]
+    out = [grouped_heading(finding_count(groups), len(groups), entry_count(groups)) + ".", ""]
+    for group in groups:
+        out += [f"### {_group_heading(group)}", "",
+                "| Severity | Threat | Target | Status | Why |", "|---|---|---|---|---|"]
+        out += [_entry_row(entry) for entry in group.entries]
+        out.append("")
+    return out
+
+
+def _group_heading(group: ElementGroup) -> str:
+    if group.kind == "system":
+        where = f"The system as a whole (line {group.line})"
+    else:
+        kind = f"{group.type} boundary" if group.kind == "boundary" else group.type
+        where = f"{md_cell(group.name)} ({md_code(group.id)}, {md_cell(kind)}, line {group.line})"
+    resolved = group.resolved_counts()
+    return (f"{where} — {plural(len(group.findings), 'finding')}: "
+            f"{tally(group.severity_counts().items())}"
+            + (f"; {tally(resolved)}" if resolved else ""))
+
+
+def _entry_row(entry: Entry) -> str:
+    worst = entry.worst
+    finding = worst.finding
+    why = "; ".join(md_reason(r, in_table=True) for r in finding.rationale)
+    if len(entry.flows) > 1:
+        target = f"{len(entry.flows)} flows: " + ", ".join(
+            _flow_cell(entry, flow) for flow in entry.flows)
+        why = f"on {_code_span(_one_line(finding.target), in_table=True)}: {why}"
+    else:
+        target = f"{md_cell(finding.target)} (line {finding.line})"
+    status = tally(entry.status_counts()) if entry.folded else worst.status
+    return (f"| {finding.severity} | {md_cell(finding.threat.id)}: "
+            f"{md_cell(finding.threat.title)} | {target} | {status} | {why} |")
+
+
+def _flow_cell(entry: Entry, flow: FlowRef) -> str:
+    """A flow of a folded row: its id and line, and its severity and status where they differ
+    from the row's."""
+    finding = flow.status.finding
+    notes = [f"line {flow.line}"]
+    if finding.severity != entry.severity:
+        notes.append(finding.severity)
+    if flow.status.status != entry.worst.status:
+        notes.append(flow.status.status)
+    if not flow.primary:
+        notes.append(f"one finding with {_code_span(_one_line(finding.target), in_table=True)}")
+    return f"{_code_span(_one_line(flow.id), in_table=True)} ({', '.join(notes)})"
 
 
 def _questions(assessment: Assessment) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,6 +12,18 @@ if TYPE_CHECKING:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``count`` and ``word``, in the plural (``many``, or ``word`` + s) unless it is one."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def tally(counts: Iterable[tuple[str, int]]) -> str:
+    """``6 high, 5 medium``: each count with its label, in the order given, zeros left out."""
+    return ", ".join(f"{count} {label}" for label, count in counts if count)
+
+
+def grouped_heading(findings: int, elements: int, entries: int) -> str:
+    """How per-element outputs open their findings: "27 findings on 9 elements, shown as 19
+    entries" (fewer entries than findings where one threat on several flows is folded)."""
+    return (f"{plural(findings, 'finding')} on {plural(elements, 'element')}, "
+            f"shown as {plural(entries, 'entry', 'entries')}")
 
 
 def questions_heading(assessment: Assessment) -> str:
