@@ -146,3 +146,18 @@ def test_new_facts_round_trip_through_the_cli_json(tmp_path: Path) -> None:
     assert "STRIDE-ENTRY-DOS@index" in ids          # exposure stated, no flow from the internet
     assert "LLM08-CROSS-TENANT-RETRIEVAL@index" in ids  # tenants mixed, nothing filtered
     assert "STRIDE-FLOW-UNAUTHENTICATED@q" not in ids
+
+
+def test_an_exclusion_left_unstated_is_not_shown_as_a_reason() -> None:
+    # LLM03-SOFTWARE-SUPPLY-CHAIN excludes vendor-hosted components; a component that does not
+    # state its hosting is not excluded, and "hosting: not stated" explains nothing.
+    model, _ = _load("""
+    components:
+      - {id: bot, name: Bot, type: agent, agent: {tools: []}}
+      - {id: hosted, name: Hosted, type: agent, hosting: self-hosted, agent: {tools: []}}
+    """)
+    findings = {f.id: f for f in derive_findings(model, load_catalog())}
+    unstated = [r.text for r in findings["LLM03-SOFTWARE-SUPPLY-CHAIN@bot"].reasons]
+    assert unstated and not any("not stated" in text for text in unstated)
+    stated = [r.text for r in findings["LLM03-SOFTWARE-SUPPLY-CHAIN@hosted"].reasons]
+    assert "hosting: self-hosted" in stated

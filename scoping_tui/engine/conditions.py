@@ -263,8 +263,14 @@ def evaluate(condition: Condition, facts: Facts) -> Outcome:
             return Outcome(None, found.evidence, found.unknown)
         return Outcome(condition.test(found.value), found.evidence)
     if condition.combinator == "not":
-        inner = evaluate(condition.children[0], facts)
-        return Outcome(None if inner.holds is None else not inner.holds, inner.evidence,
+        child = condition.children[0]
+        inner = evaluate(child, facts)
+        evidence = inner.evidence
+        # An exclusion that does not apply because its fact is not stated at all ("hosting:
+        # not stated") tells a reviewer nothing about why the threat applies.
+        if inner.holds is False and isinstance(child, Leaf) and facts(child.fact).value is None:
+            evidence = ()
+        return Outcome(None if inner.holds is None else not inner.holds, evidence,
                        inner.unknown)
     decisive = condition.combinator == "any"
     outcomes: list[Outcome] = []
