@@ -278,6 +278,31 @@ class EditableModel:
 
         self._apply(edit)
 
+    def dependents(self, section: str, item_id: str) -> Removal:
+        """What deleting the item with ``item_id`` takes along (see :func:`plan_removal`)."""
+        return plan_removal(self._tree, section, item_id)
+
+    def remove_with_dependents(self, section: str, item_id: str) -> Removal:
+        """Remove an item and everything that would dangle without it, in one edit: flows to
+        or from a component, tool grants of it, its place in memory, delegate and target lists,
+        accepted risks on it, and (for a boundary) the assignments to it."""
+        _check_section(section)
+        plan = plan_removal(self._tree, section, item_id)
+
+        def edit(root: Any) -> None:
+            again = plan_removal(root, section, item_id)
+            for path in sorted(again.paths, key=_path_order, reverse=True):
+                parent = _lookup(root, path[:-1])
+                del parent[path[-1]]
+                if isinstance(parent, CommentedSeq) and not parent and len(path) > 2:
+                    parent.fa.set_flow_style()  # `tools: []`, not a dangling block
+            for name in SECTIONS:
+                if isinstance(root.get(name), list) and not root[name]:
+                    del root[name]
+
+        self._apply(edit)
+        return plan
+
     def duplicate_item(self, section: str, item_id: str | int,
                        new_id: str | None = None) -> None:
         """Insert a copy of an item right after it; id sections need a fresh ``new_id``.
@@ -854,6 +879,96 @@ def _reference_slots(root: Any, old: str, new: str | None = None,
         match = _FINDING.match(finding) if isinstance(finding, str) else None
         if match and match["target"] == old:
             yield ("accepted_risks", index, "finding"), f"{match['threat']}@{renamed}"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What deleting one item takes along, as paths to delete and as counts to tell the user."""
+
+    paths: tuple[ModelPath, ...]
+    """The item itself and every dependent item, list entry or key, in any order."""
+    flows: tuple[str, ...] = ()
+    grants: int = 0
+    """Tool grants of the removed component."""
+    references: int = 0
+    """Other fields naming it (memory, delegates, agent model, boundary, parent, targets)."""
+    controls: int = 0
+    """Control entries left with no target, removed with it."""
+    risks: int = 0
+    """Accepted risks on it or on its flows."""
+
+    def summary(self) -> str:
+        """``its 3 flows, 1 tool grant and 2 other references``, or empty when nothing."""
+        parts = [_plural(len(self.flows), "flow"), _plural(self.grants, "tool grant"),
+                 _plural(self.references, "other reference"),
+                 _plural(self.controls, "control entry", "control entries"),
+                 _plural(self.risks, "accepted risk")]
+        shown = [p for p in parts if p]
+        if not shown:
+            return ""
+        return "its " + (shown[0] if len(shown) == 1 else
+                         ", ".join(shown[:-1]) + " and " + shown[-1])
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    if not count:
+        return ""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def plan_removal(root: Any, section: str, item_id: str) -> Removal:
+    """The paths to delete to remove ``item_id`` from ``section`` without leaving references
+    to it, or to the flows removed with it, behind."""
+    items = root.get(section) if isinstance(root, Mapping) else None
+    index = _item_index(items if isinstance(items, list) else [], section, item_id)
+    removed_items: set[ModelPath] = {(section, index)}
+    flows: list[str] = []
+    pending = [item_id]
+    done: set[str] = set()
+    keys: set[ModelPath] = set()
+    grants = references = risks = 0
+    targets_gone: dict[int, int] = {}
+    while pending:
+        gone = pending.pop()
+        if gone in done:
+            continue
+        done.add(gone)
+        for path, _ in _reference_slots(root, gone):
+            if any(path[:len(item)] == item for item in removed_items):
+                continue
+            if path[0] == "flows" and path[-1] in ("from", "to"):
+                flow = root["flows"][path[1]]
+                removed_items.add(("flows", path[1]))
+                flows.append(str(flow.get("id")))
+                pending.append(str(flow.get("id")))
+            elif path[0] == "components" and path[-1] == "tool" and len(path) == 6:
+                keys.add(path[:-1])
+                grants += 1
+            elif path[0] == "accepted_risks":
+                removed_items.add(path[:2])
+                risks += 1
+            elif path[0] == "controls":
+                keys.add(path)
+                targets_gone[int(path[1])] = targets_gone.get(int(path[1]), 0) + 1
+            else:
+                keys.add(path)
+                references += 1
+    controls = 0
+    for number, count in targets_gone.items():
+        targets = root["controls"][number].get("targets")
+        if isinstance(targets, list) and len(targets) == count:
+            removed_items.add(("controls", number))
+            controls += 1
+        else:
+            references += count
+    keys = {k for k in keys if not any(k[:len(item)] == item for item in removed_items)}
+    return Removal(tuple(sorted(removed_items | keys, key=_path_order)), tuple(flows), grants,
+                   references, controls, risks)
+
+
+def _path_order(path: ModelPath) -> tuple[tuple[int, Any], ...]:
+    """Paths ordered safely when they mix list indexes and keys."""
+    return tuple((0, step) if isinstance(step, int) else (1, str(step)) for step in path)
 
 
 def _indexed(root: Any, section: str) -> Iterator[tuple[int, Any]]:

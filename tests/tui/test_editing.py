@@ -545,8 +545,8 @@ class TestTreeEditing:
             await pilot.pause()
             assert isinstance(app.screen, ConfirmDialog)
             question = str(app.screen.query_one("#question", Label).content)
-            assert "components[3] (ops-agent).agent.model" in question
-            assert "flows[4] (agent-to-model).to" in question
+            assert "Delete component ops-model and its 1 flow and 1 other reference?" in question
+            assert "flow agent-to-model" in question
             await pilot.press("escape")
             await settle(app, pilot)
             assert not app.workspace.dirty  # type: ignore[union-attr]
@@ -554,9 +554,18 @@ class TestTreeEditing:
             await pilot.pause()
             await pilot.click("#yes")
             await settle(app, pilot)
-            ids = [c["id"] for c in model_data(app)["components"]]
+            data = model_data(app)
+            ids = [c["id"] for c in data["components"]]
             assert "ops-model" not in ids
-            assert tree(app).cursor_key is not None
+            assert "agent-to-model" not in [f["id"] for f in data["flows"]]
+            assert "model" not in data["components"][3]["agent"]
+            # Nothing dangles, so analysis goes on; the cursor is on a neighbouring component.
+            assert "fix them to analyse" not in str(app.screen.query_one(StatusBar).render())
+            key = tree(app).cursor_key
+            assert key is not None and key[0] == "component"
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert "ops-model" in [c["id"] for c in model_data(app)["components"]]
 
     async def test_duplicate_asks_for_the_new_id(self, sample_copy) -> None:  # type: ignore[no-untyped-def]
         app = app_for(sample_copy("ops-agent"))

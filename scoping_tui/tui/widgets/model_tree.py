@@ -20,7 +20,6 @@ from textual.widgets.tree import TreeNode
 
 from scoping_tui.editing.edit import EditableModel
 from scoping_tui.editing.workspace import Analysis, Workspace
-from scoping_tui.model.paths import format_path
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
@@ -121,19 +120,6 @@ def component_ids(data: Any, types: tuple[str, ...] | None = None) -> list[str]:
     """Ids of components, optionally only of some types, in file order."""
     return [item["id"] for _, item in section_items(data, "components")
             if isinstance(item.get("id"), str) and (types is None or item.get("type") in types)]
-
-
-def describe_path(data: Any, path: ModelPath) -> str:
-    """``components[3] (ops-agent).agent.model``: a path with the id of its list item."""
-    if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
-        items = data.get(path[0]) if isinstance(data, dict) else None
-        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
-        item_id = item.get("id") if isinstance(item, dict) else None
-        if isinstance(item_id, str):
-            rest = format_path(path[2:])
-            sep = "" if not rest or rest.startswith("[") else "."
-            return f"{path[0]}[{path[1]}] ({item_id}){sep}{rest}"
-    return format_path(path)
 
 
 def finding_counts(analysis: Analysis | None) -> dict[str, tuple[int, str]]:
@@ -560,26 +546,35 @@ class ModelTree(Tree[Key]):
         index = element_index(self._data, kind, element_id)
         if index is None:
             return
-        question = f"Delete {kind.replace('_', ' ')} {element_id}?"
-        if kind in ID_KINDS and not element_id.startswith("#"):
-            references = editable.references(element_id)
-            if references:
-                shown = [f"  {describe_path(self._data, path)}" for path in references[:8]]
-                if len(references) > 8:
-                    shown.append(f"  … and {len(references) - 8} more")
-                question += (f"\n\n{len(references)} reference(s) to it would be left "
-                             "dangling (shown as problems until fixed):\n" + "\n".join(shown))
-        target: str | int = element_id if kind in ID_KINDS and \
-            not element_id.startswith("#") else index
+        name = f"{kind.replace('_', ' ')} {element_id}"
+        question = f"Delete {name}?"
+        by_id = kind in ID_KINDS and not element_id.startswith("#")
+        along = editable.dependents(section, element_id) if by_id else None
+        if along is not None and along.summary():
+            question = f"Delete {name} and {along.summary()}?"
+            if along.flows:
+                shown = [f"  flow {flow}" for flow in along.flows[:8]]
+                if len(along.flows) > 8:
+                    shown.append(f"  … and {len(along.flows) - 8} more")
+                question += "\n\n" + "\n".join(shown)
+            question += "\n\nNothing is left pointing at it; Ctrl+Z brings it all back."
+        target: str | int = element_id if by_id else index
+        # The cursor lands on a neighbour of the same kind, not on whatever row slides up.
+        siblings = [key for _, key in element_ids(self._data, kind) if key != element_id]
+        position = min(index, len(siblings) - 1)
+        neighbour = (kind, siblings[position]) if siblings and kind in ID_KINDS else None
 
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
 
             def remove(model: EditableModel) -> None:
-                model.remove_item(section, target)
+                if by_id:
+                    model.remove_with_dependents(section, element_id)
+                else:
+                    model.remove_item(section, target)
 
-            self.post_message(EditRequested(remove, f"delete {kind} {element_id}"))
+            self.post_message(EditRequested(remove, f"delete {name}", select=neighbour))
 
         self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answer)
 
