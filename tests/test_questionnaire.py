@@ -83,6 +83,12 @@ def test_every_combination_is_valid_at_the_intended_scopes(
     assert ("training-pipeline" in types) == (ownership in ("fine-tuned", "self-trained"))
     assert ("vector-store" in types) == rag
     assert ("agent" in types) == (agency != "none")
+    # No security fact is asserted by default: what the review asks stays unstated.
+    for component in model.components:
+        if component.store is not None:
+            assert (component.store.multi_tenant, component.store.encrypted_at_rest) == \
+                (None, None), component.id
+    assert all(flow.authenticated is None and flow.encrypted is None for flow in model.flows)
 
 
 def test_header_points_at_the_schema_and_the_file_is_commented() -> None:

@@ -473,10 +473,9 @@ def _build_app(draft: _Draft, prompts: list[str]) -> tuple[str, str]:
 def _rag(draft: _Draft, answers: Answers) -> str:
     """Retrieval over your documents; returns the component that answers queries."""
     docs = ["internal", "confidential"]
-    store = [Field("multi_tenant", answers.users == "public",
-                    "customers' documents share the index: isolation is a filter"
-                    if answers.users == "public" else ""),
-             Field("persistence", "long-term")]
+    # Whether customers' documents share the index is left for the review to answer: a
+    # default here would raise or hide LLM08-CROSS-TENANT-RETRIEVAL on a fact nobody stated.
+    store = [Field("persistence", "long-term")]
     if answers.buys:
         home = "tenant" if answers.ownership == "enterprise-app" else "vendor"
         draft.component("documents", "Your documents", "knowledge-base",
