@@ -8,22 +8,25 @@ the screen. Typing therefore never waits for the engine.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 
 from scoping_tui.editing.recovery import Recovery
 from scoping_tui.editing.workspace import Analysis, ConflictError, EditError, Workspace
 from scoping_tui.engine.catalog import Catalog, load_catalog
 from scoping_tui.model.text import printable
+from scoping_tui.tui.commands import palette_commands
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.messages import EditRequested, ElementSelected
 from scoping_tui.tui.recent import remember
@@ -74,6 +77,13 @@ class ScopingApp(App[None]):
             self.open_workspace(self.workspace)
         else:
             self.push_screen(StartScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's own Quit leaves at once, unsaved edits and all: ours asks first.
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+        yield from palette_commands(self, screen)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Every line any widget renders goes through here on its way to the terminal: the last

@@ -309,7 +309,7 @@ class ModelTree(Tree[Key]):
         Binding("d", "duplicate", "Duplicate", id="tree.duplicate",
                 tooltip="Copy the selected element under a new id"),
         Binding("delete", "remove", "Delete", id="tree.delete",
-                tooltip="Remove the selected element (asks first, listing its references)"),
+                tooltip="Remove the selected element and what depends on it (asks first)"),
         Binding("r", "rename", "Rename", id="tree.rename",
                 tooltip="Change the element's id and every reference to it"),
     ]
