@@ -36,6 +36,8 @@ SOFTWARE_TYPES = frozenset({"agent", "orchestrator", "service", "client-app", "a
                             "guardrail", "tool", "mcp-server", "code-sandbox",
                             "training-pipeline"})
 """Components that run code someone installs: the form offers their software section."""
+ORDERED_LISTS = frozenset({("system", "priorities")})
+"""Lists of choices whose order means something: edited as text, not as ticks."""
 BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
 SELECT_KINDS = ("enum", "type", "bool", "int", "ref", "grant-tool", "grant-add")
 LIST_KINDS = ("enums", "refs", "targets", "grant-permissions")
@@ -125,7 +127,12 @@ def definition_fields(definition: str, base: FieldPath = ()) -> tuple[FieldSpec,
             out.append(spec)
         elif kind == "array":
             items = _deref(prop.get("items", {}))
-            if "enum" in items:
+            if (definition, key) in ORDERED_LISTS:
+                # A ticked list has no order: priorities are typed, most important first.
+                choices = ", ".join(str(v) for v in items.get("enum", ()))
+                out.append(_replace(spec, kind="tags",
+                                    description=f"{description}\n\nOne or more of: {choices}"))
+            elif "enum" in items:
                 help_text = _enum_help(items)
                 out.append(_replace(
                     spec, kind="enums", options=tuple((str(v), v) for v in items["enum"]),

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import Path
@@ -18,6 +18,7 @@ from scoping_tui.tui.widgets.controls_panel import ControlsPanel
 from scoping_tui.tui.widgets.diagram_panel import DiagramPanel
 from scoping_tui.tui.widgets.element_editor import ElementEditor
 from scoping_tui.tui.widgets.findings_panel import FindingsPanel
+from scoping_tui.tui.widgets.key_footer import KeyFooter
 from scoping_tui.tui.widgets.model_tree import ModelTree
 from scoping_tui.tui.widgets.panel import Panel
 from scoping_tui.tui.widgets.problems_panel import ProblemsPanel
@@ -104,7 +105,7 @@ class MainScreen(Screen[None]):
                 with TabPane("Diagram", id="diagram"):
                     yield DiagramPanel(id="diagram-panel")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "scoping-tui"
