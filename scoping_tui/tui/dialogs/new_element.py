@@ -54,8 +54,14 @@ class NewElementDialog(ModalScreen[NewElement | None]):
 
     def __init__(self, *, kind: str = "component", used: Collection[str],
                  components: Sequence[str], boundaries: Sequence[str],
-                 boundary: str | None = None) -> None:
+                 boundary: str | None = None, source: str | None = None) -> None:
         super().__init__()
+        self.source = source if source in components else None
+        """A flow from this component: its From is set and the dialog starts on To."""
+        if self.source is not None:
+            kind = "flow"
+            # Per dialog, before its first frame, like the class default.
+            self.AUTO_FOCUS = "#to"  # type: ignore[misc]
         self.kind = kind if kind in {value for _, value in KINDS} else "component"
         self.used = frozenset(used)
         self.components = list(components)
@@ -92,7 +98,8 @@ class NewElementDialog(ModalScreen[NewElement | None]):
                 with Horizontal(classes="row"):
                     yield Label("From")
                     yield Select(components, prompt="sending component", id="from",
-                                 compact=True)
+                                 compact=True,
+                                 value=self.source if self.source else Select.NULL)
                 with Horizontal(classes="row"):
                     yield Label("To")
                     yield Select(components, prompt="receiving component", id="to",
@@ -127,7 +134,7 @@ class NewElementDialog(ModalScreen[NewElement | None]):
             self.query_one("#error", Label).update("")
 
     @on(Select.Changed, "#from, #to")
-    def _suggest_flow_id(self) -> None:
+    def _suggest_flow_id(self, event: Select.Changed) -> None:
         """Suggest ``from-to-to`` as the flow's id while none is typed."""
         id_input = self.query_one("#id", Input)
         source, target = self._choice("from"), self._choice("to")
@@ -136,6 +143,9 @@ class NewElementDialog(ModalScreen[NewElement | None]):
             if id_problem(suggestion, self.used) is None:
                 self._suggested = suggestion
                 id_input.value = suggestion
+        # Started from a component: once the other end is chosen, Enter adds the flow.
+        if self.source is not None and event.select.id == "to" and target:
+            id_input.focus()
 
     @on(Input.Changed, "#id")
     def _id_changed(self, event: Input.Changed) -> None:

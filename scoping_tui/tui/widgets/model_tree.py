@@ -20,6 +20,7 @@ from textual.widgets.tree import TreeNode
 
 from scoping_tui.editing.edit import EditableModel
 from scoping_tui.editing.workspace import Analysis, Workspace
+from scoping_tui.tui.dialogs.choose import NONE, ChooseDialog
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
@@ -312,6 +313,10 @@ class ModelTree(Tree[Key]):
                 tooltip="Remove the selected element and what depends on it (asks first)"),
         Binding("r", "rename", "Rename", id="tree.rename",
                 tooltip="Change the element's id and every reference to it"),
+        Binding("f", "add_flow", "Flow", id="tree.flow",
+                tooltip="Add a data flow from the selected component (choose where it goes)"),
+        Binding("m", "move", "Move", id="tree.move",
+                tooltip="Move the selected component or boundary into another boundary"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -486,6 +491,56 @@ class ModelTree(Tree[Key]):
             boundaries=[b for _, b in element_ids(self._data, "boundary")], boundary=boundary),
             self._added)
 
+    def action_add_flow(self) -> None:
+        key = self.cursor_key
+        if key is None or key[0] != "component" or self._editable() is None:
+            self.notify("Put the cursor on the component the flow leaves from.",
+                        title="Add a flow", severity="warning")
+            return
+        self.app.push_screen(NewElementDialog(
+            used=used_ids(self._data), components=component_ids(self._data),
+            boundaries=[b for _, b in element_ids(self._data, "boundary")], source=key[1]),
+            self._added)
+
+    def action_move(self) -> None:
+        key = self.cursor_key
+        editable = self._editable()
+        if key is None or key[0] not in ("component", "boundary") or editable is None \
+                or key[1].startswith("#"):
+            self.notify("Put the cursor on a component or a boundary.", title="Move",
+                        severity="warning")
+            return
+        kind, element_id = key
+        index = element_index(self._data, kind, element_id)
+        if index is None:
+            return
+        field = "boundary" if kind == "component" else "parent"
+        section = SECTION_OF[kind]
+        # A boundary cannot go inside itself or one of its own children.
+        inside = _descendants(self._data, element_id) if kind == "boundary" else set()
+        options = [(b, b) for _, b in element_ids(self._data, "boundary")
+                   if b != element_id and b not in inside]
+        current = editable.get((section, index, field))
+
+        def answer(choice: str | None) -> None:
+            if choice is None or choice == current or (choice == NONE and current is None):
+                return
+
+            def move(model: EditableModel) -> None:
+                if choice == NONE:
+                    model.delete_value((section, index, field))
+                else:
+                    model.set_value((section, index, field), choice)
+
+            where = "out of every boundary" if choice == NONE else f"into {choice}"
+            self.post_message(EditRequested(move, f"move {kind} {element_id} {where}",
+                                            select=key))
+
+        self.app.push_screen(ChooseDialog(
+            f"Move {kind} {element_id} into (now: {current or 'no boundary'})", options,
+            current=current if isinstance(current, str) else None,
+            none_label="(no boundary: top level)"), answer)
+
     def _added(self, result: NewElement | None) -> None:
         if result is None:
             return
@@ -601,6 +656,21 @@ class ModelTree(Tree[Key]):
 
         self.app.push_screen(RenameDialog(f"Rename {kind} {old}", old,
                                           used_ids(self._data) - {old}, note=note), answer)
+
+
+def _descendants(data: Any, boundary: str) -> set[str]:
+    """Boundaries nested in ``boundary``, at any depth."""
+    parents = {str(item.get("id")): item.get("parent")
+               for _, item in section_items(data, "boundaries")}
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if child not in found and (parent == boundary or parent in found):
+                found.add(child)
+                changed = True
+    return found
 
 
 def _free_id(base: str, used: set[str]) -> str:

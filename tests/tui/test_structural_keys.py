@@ -1,0 +1,81 @@
+"""Structural edits as one key from the tree: a flow from the selected component, a move into
+another boundary. Each is a few keystrokes, one undo, and leaves the cursor where it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from scoping_tui.tui.app import ScopingApp
+from scoping_tui.tui.dialogs.choose import ChooseDialog
+from scoping_tui.tui.dialogs.new_element import NewElementDialog
+from scoping_tui.tui.widgets.model_tree import ModelTree
+from tests.tui.conftest import app_for, settle, until
+
+
+def _tree(app: ScopingApp) -> ModelTree:
+    return app.screen.query_one(ModelTree)
+
+
+def _data(app: ScopingApp) -> Any:
+    return yaml.safe_load(app.workspace.editable.text())  # type: ignore[union-attr]
+
+
+async def _to(pilot: Any, app: ScopingApp, key: tuple[str, str]) -> None:
+    for _ in range(80):
+        if _tree(app).cursor_key == key:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{key} not reached")
+
+
+async def test_f_adds_a_flow_from_the_selected_component_in_a_few_keys(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _to(pilot, app, ("component", "ops-agent"))
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
+        await pilot.press("enter", *"ticketing", "enter")   # open To, search, take it
+        await pilot.pause()
+        await pilot.press("enter")                          # the suggested id: add
+        await settle(app, pilot)
+        flow = next(f for f in _data(app)["flows"] if f["id"] == "ops-agent-to-ticketing")
+        assert (flow["from"], flow["to"]) == ("ops-agent", "ticketing")
+        assert _tree(app).cursor_key == ("flow", "ops-agent-to-ticketing")
+
+
+async def test_m_moves_a_component_into_another_boundary_and_undo_moves_it_back(
+        sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _to(pilot, app, ("component", "metrics-query"))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the move dialog")
+        await pilot.press("enter", *"sandbox", "enter")
+        await settle(app, pilot)
+        moved = next(c for c in _data(app)["components"] if c["id"] == "metrics-query")
+        assert moved["boundary"] == "sandbox"
+        assert _tree(app).cursor_key == ("component", "metrics-query")
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        moved = next(c for c in _data(app)["components"] if c["id"] == "metrics-query")
+        assert moved["boundary"] == "agent-runtime"
+
+
+async def test_a_boundary_is_not_offered_a_place_inside_itself(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _to(pilot, app, ("boundary", "ops-account"))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the move dialog")
+        offered = {value for _, value in app.screen.options}  # type: ignore[attr-defined]
+        assert "ops-account" not in offered
+        assert "agent-runtime" not in offered   # nested inside ops-account
+        assert "prod-account" in offered
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.workspace.dirty  # type: ignore[union-attr]
