@@ -1,4 +1,4 @@
-"""Snapshot tests of each tab at 120×40 and of the main screen at 80×24.
+"""Snapshot tests of each tab at 120×40 and at 80×24.
 
 Plain `def` tests: snap_compare runs its own event loop. Update the SVGs with
 `pytest tests/tui/test_snapshots.py --snapshot-update` after an intended change, and look at
@@ -50,3 +50,13 @@ def test_main_screen_80x24(snap_compare: Any) -> None:
 def test_each_tab_120x40(snap_compare: Any, tab: str, key: str) -> None:
     """Every tab of the main screen on a 120×40 terminal."""
     assert snap_compare(app_for(SAMPLE), terminal_size=(120, 40), run_before=_prepare(key))
+
+
+@pytest.mark.usefixtures("in_repo")
+@pytest.mark.parametrize(("tab", "key"), [
+    ("findings", "f3"), ("controls", "f4"), ("scope", "f5"), ("problems", "f6"),
+    ("diagram", "f7"),
+])
+def test_each_tab_80x24(snap_compare: Any, tab: str, key: str) -> None:
+    """Every tab on a small terminal (the element tab is the main-screen snapshot)."""
+    assert snap_compare(app_for(SAMPLE), terminal_size=(80, 24), run_before=_prepare(key))
