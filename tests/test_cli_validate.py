@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scoping_tui.cli.entry import main
+from scoping_tui.model.validate import load_model
 from tests.conftest import ROOT, SAMPLES
 
 VALID = """\
@@ -142,8 +143,20 @@ def test_new_rejects_an_unknown_template(tmp_path: Path,
 
 def test_new_lists_templates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "--list"]) == 0
-    names = {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()}
-    assert names == {p.stem for p in SAMPLES}
+    names = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert names[0] == "minimal"   # the skeleton comes first
+    assert set(names[1:]) == {p.stem for p in SAMPLES}
+
+
+def test_the_minimal_skeleton_is_a_valid_model_with_no_parts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "mine.yaml"
+    assert main(["new", str(target), "--template", "minimal"]) == 0
+    assert main(["validate", str(target)]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+    result = load_model(target)
+    assert result.model is not None
+    assert result.model.components == () and result.model.flows == ()
 
 
 def test_open_prints_scope_with_reasons(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ from scoping_tui.cli.support import (
     formatter,
     line,
 )
+from scoping_tui.editing import skeleton
 from scoping_tui.model.schema_line import place_schema, with_schema_line
 from scoping_tui.util.fileio import atomic_write_text
 from scoping_tui.util.locations import model_schema_path, samples_dir
@@ -39,17 +40,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     new = sub.add_parser(
         "new", formatter_class=formatter,
         help="start a new model from a bundled template",
-        description="Write a new model file from one of the bundled samples. An existing file is "
+        description="Write a new model file from one of the bundled samples, or from the "
+        "minimal skeleton (`--template minimal`: the system and nothing else). An existing file is "
         "never overwritten. Its first line points editors at the JSON Schema by a relative "
         "path, at a copy written once per git work tree (.scoping-tui/system-model.schema.json "
         "at its root; beside the model outside git): commit it with the model, and the "
         "schema works in every teammate's clone.",
         epilog="examples:\n  scoping-tui new threat-model.yaml\n"
-        "  scoping-tui new ops.yaml --template ops-agent\n  scoping-tui new --list\n",
+        "  scoping-tui new ops.yaml --template ops-agent\n"
+        "  scoping-tui new mine.yaml --template minimal\n  scoping-tui new --list\n",
     )
     new.add_argument("file", nargs="?", metavar="FILE", help="the model file to create")
     new.add_argument("--template", default="rag-support-assistant", metavar="NAME",
-                     help="sample to start from (default: rag-support-assistant)")
+                     help="sample to start from, or minimal for an empty skeleton (default: "
+                     "rag-support-assistant)")
     new.add_argument("--list", action="store_true", help="list the templates and exit")
     new.set_defaults(run=cmd_new)
 
@@ -70,6 +74,7 @@ def _templates() -> dict[str, Path]:
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     templates = _templates()
     if args.list:
+        out.write(f"{skeleton.NAME}\t{skeleton.TITLE}\n")
         for name, path in templates.items():
             out.write(f"{name}\t{_template_title(path)}\n")
         return EXIT_OK
@@ -78,9 +83,9 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
                          "`scoping-tui new threat-model.yaml`\n")
         return EXIT_USAGE
     template = templates.get(args.template)
-    if template is None:
+    if template is None and args.template != skeleton.NAME:
         sys.stderr.write(f"scoping-tui new: no template named {args.template!r}; choose one of: "
-                         f"{', '.join(templates)}\n")
+                         f"{', '.join([skeleton.NAME, *templates])}\n")
         return EXIT_USAGE
     target = Path(args.file)
     if target.exists():
@@ -89,8 +94,9 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     try:
         schema = place_schema(target)
-        atomic_write_text(target, with_schema_line(template.read_text(encoding="utf-8"),
-                                                   schema.reference), overwrite=False)
+        text = skeleton.skeleton_text() if template is None else \
+            template.read_text(encoding="utf-8")
+        atomic_write_text(target, with_schema_line(text, schema.reference), overwrite=False)
     except FileExistsError:
         sys.stderr.write(f"{line(str(target))}: already exists; not overwriting it\n")
         return EXIT_USAGE

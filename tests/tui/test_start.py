@@ -241,3 +241,20 @@ async def test_questionnaire_refuses_to_overwrite_and_escape_goes_back() -> None
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is start
+
+
+async def test_the_minimal_skeleton_is_the_first_template_and_opens_empty() -> None:
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start = await show_start(app, pilot)
+        await pilot.press("ctrl+n", "enter")       # the first template, then the file name
+        box = start.query_one("#new-path", Input)
+        assert app.focused is box and box.value == "my-system.yaml"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        created = Path.cwd() / "my-system.yaml"
+        result = load_model(created)
+        assert result.ok and result.model is not None
+        assert result.model.components == ()
+        assert_schema_line_works_in_a_clone(created)

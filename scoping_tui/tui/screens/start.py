@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from scoping_tui.editing import skeleton
 from scoping_tui.editing.workspace import Workspace
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.tui.recent import load_recent, remember
@@ -31,6 +32,10 @@ from scoping_tui.util.locations import samples_dir
 if TYPE_CHECKING:
     from scoping_tui.tui.app import ScopingApp
 
+
+
+SKELETON_ID = f"skeleton:{skeleton.NAME}"
+"""The option id of the minimal skeleton, first in the list (no file behind it)."""
 
 
 @cache
@@ -120,7 +125,8 @@ class StartScreen(Screen[None]):
             else:
                 yield Static("No recent files yet.", id="no-recent")
             yield Label("New from a template (ctrl+n)", classes="section")
-            yield OptionList(*[Option(f"{name}  ({path.name})", id=str(path))
+            yield OptionList(Option(skeleton.TITLE, id=SKELETON_ID),
+                             *[Option(f"{name}  ({path.name})", id=str(path))
                                for path, name in templates()], id="templates", compact=True)
             with Horizontal():
                 yield Input(placeholder="new file name, Enter creates it", id="new-path",
@@ -195,7 +201,8 @@ class StartScreen(Screen[None]):
         # The file name follows the template until the user types their own.
         box = self.query_one("#new-path", Input)
         if event.option.id and box.value in ("", self._auto_name):
-            self._auto_name = f"my-{Path(event.option.id).name}"
+            self._auto_name = "my-system.yaml" if event.option.id == SKELETON_ID else \
+                f"my-{Path(event.option.id).name}"
             box.value = self._auto_name
 
     @on(OptionList.OptionSelected, "#templates")
@@ -211,7 +218,8 @@ class StartScreen(Screen[None]):
         if index is None:
             self.error("Pick a template first.")
             return
-        template = Path(str(box.get_option_at_index(index).id))
+        chosen = str(box.get_option_at_index(index).id)
+        template = None if chosen == SKELETON_ID else Path(chosen)
         name = self.query_one("#new-path", Input).value
         if not name.strip():
             self.error("Give the new file a name.")
@@ -222,8 +230,9 @@ class StartScreen(Screen[None]):
             self.error(f"Not created: {exc}")
             return
         try:
-            create_file(target, template.read_text(encoding="utf-8"),
-                        self.scoping_app.confine_to)
+            text = skeleton.skeleton_text() if template is None else \
+                template.read_text(encoding="utf-8")
+            create_file(target, text, self.scoping_app.confine_to)
         except FileExistsError:
             self.error(f"{target} already exists: choose another name (nothing was "
                        "overwritten).")
@@ -231,7 +240,8 @@ class StartScreen(Screen[None]):
         except OSError as exc:
             self.error(f"{target}: cannot write: {getattr(exc, 'strerror', None) or exc}")
             return
-        self.notify(f"Created {target} from {template.name}")
+        self.notify(f"Created {target} from "
+                    f"{'the minimal skeleton' if template is None else template.name}")
         self.open(target)
 
     # -- guided ------------------------------------------------------------------------------
