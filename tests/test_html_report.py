@@ -29,6 +29,8 @@ SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 AS_OF = dt.date(2026, 1, 1)
 SECTIONS = ("summary", "scope", "diagram", "system", "findings", "questions", "why", "controls",
             "accepted", "frameworks")
+STATUS_LABELS = {"open": "Open", "partially-mitigated": "Partially mitigated",
+                 "mitigated": "Mitigated", "accepted": "Accepted"}
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "source", "track", "wbr"})
 
@@ -324,31 +326,70 @@ def test_structure_of_a_sample_report(rag: Report) -> None:
     assert doc.find_all("h1")[0].text() == "Customer support assistant"
 
 
-def test_one_row_per_finding_with_its_facts(rag: Report) -> None:
-    doc = rag.doc
-    table = doc.by_id("findings-table")
-    rows = table.find_all("tbody")[0].find_all("tr")
-    findings = rag.assessment.findings
-    assert len(rows) == len(findings) > 0
-    for row, status in zip(rows, findings, strict=True):
+def finding_nodes(doc: Node) -> list[Node]:
+    """The element standing for each finding (a row, or an item of a folded row's flow list),
+    in the order of the assessment: its anchor is ``finding-N``."""
+    nodes = [n for n in doc.by_id("finding-groups").walk() if "data-finding" in n.attrs]
+    return sorted(nodes, key=lambda n: int((n.attrs["id"] or "").removeprefix("finding-")))
+
+
+def row_of(node: Node) -> Node:
+    row: Node | None = node
+    while row is not None and row.tag != "tr":
+        row = row.parent
+    assert row is not None
+    return row
+
+
+def flat(node: Node) -> str:
+    return " ".join(node.text().split())
+
+
+def assert_every_finding_shows_its_facts(doc: Node, assessment: Assessment) -> None:
+    """Each finding has its anchor, and its row shows its threat, id, target line, status,
+    reasons with their lines, rating and controls, folded or not."""
+    nodes = finding_nodes(doc)
+    assert len(nodes) == len(assessment.findings) > 0
+    for number, (node, status) in enumerate(zip(nodes, assessment.findings, strict=True), 1):
         finding = status.finding
-        assert row.attrs["data-severity"] == finding.severity
-        assert row.attrs["data-status"] == status.status
-        cells = row.find_all("td")
+        assert node.attrs["id"] == f"finding-{number}"
+        assert node.attrs["data-finding"] == finding.id
+        assert node.attrs["data-severity"] == finding.severity
+        assert node.attrs["data-status"] == status.status
+        row = row_of(node)
+        cells = [c for c in row.children if isinstance(c, Node) and c.tag == "td"]
         assert len(cells) == 7
-        text = " ".join(" ".join(c.text().split()) for c in cells)
-        assert finding.threat.id in text and finding.threat.title in text
-        assert finding.id in text and f"line {finding.line}" in text
+        assert finding.threat.id in flat(cells[1]) and finding.threat.title in flat(cells[1])
+        assert finding.id in flat(node) and f"line {finding.line}" in flat(node)
+        assert STATUS_LABELS[status.status] in flat(node if node is not row else cells[3])
+        why = flat(cells[4])
         for reason in finding.reasons:
-            assert f"line {reason.line}" in cells[4].text()
-        assert len(cells[4].find_all("li")) == len(finding.reasons)
-        assert len(cells[5].find_all("li")) == len(finding.rating)
-        in_place = [li.text() for li in cells[6].find_all("li") if "yes" in li.classes()]
-        missing = [li.text() for li in cells[6].find_all("li") if "no" in li.classes()]
-        assert in_place == list(status.implemented) and missing == list(status.missing)
-    headers = [th.text() for th in table.find_all("th")]
-    assert headers == ["Severity", "Threat", "Target", "Status", "Why (from the model)",
-                       "Rating", "Controls"]
+            assert " ".join(reason.text.replace("`", "").split()) in why
+        for step in finding.rating:
+            assert " ".join(step.replace("`", "").split()) in flat(cells[5])
+        lists = [ul for ul in cells[6].find_all("ul") if "ctl-list" in ul.classes()]
+        shown = [([li.text() for li in ul.find_all("li") if "yes" in li.classes()],
+                  [li.text() for li in ul.find_all("li") if "no" in li.classes()])
+                 for ul in lists]
+        if status.implemented or status.missing:
+            assert (list(status.implemented), list(status.missing)) in shown
+        else:
+            assert "none in the catalog" in flat(cells[6])
+        if node is row:
+            # A row of its own: exactly its reasons, rating steps and controls.
+            assert len(cells[4].find_all("li")) == len(finding.reasons)
+            for reason in finding.reasons:
+                assert f"line {reason.line}" in cells[4].text()
+            assert len(cells[5].find_all("li")) == len(finding.rating)
+            assert len(lists) == (1 if status.implemented or status.missing else 0)
+
+
+def test_every_finding_has_its_anchor_and_facts(rag: Report) -> None:
+    assert_every_finding_shows_its_facts(rag.doc, rag.assessment)
+    for table in rag.doc.by_id("findings").find_all("table"):
+        headers = [th.text() for th in table.find_all("th")]
+        assert headers == ["Severity", "Threat", "Target", "Status", "Why (from the model)",
+                           "Rating", "Controls"]
 
 
 def test_summary_counts_scope_and_readiness(rag: Report) -> None:
@@ -426,8 +467,7 @@ def test_every_sample_renders_locked_down_and_deterministic(path: Path, catalog:
     report = make_report(_model(path), catalog)
     doc = report.doc
     assert_locked_down(doc, report.html)
-    rows = doc.by_id("findings-table").find_all("tbody")[0].find_all("tr")
-    assert len(rows) == len(report.assessment.findings)
+    assert_every_finding_shows_its_facts(doc, report.assessment)
     again = assess(_model(path), catalog, as_of=AS_OF)
     assert render_html(again, report.svg, catalog=catalog) == report.html
 
@@ -608,6 +648,16 @@ def browser(tmp_path: Path) -> Callable[..., Run]:
     return run
 
 
+def hidden(node: Node) -> bool:
+    """Hidden itself or inside something hidden (its row, or its element's group)."""
+    current: Node | None = node
+    while current is not None:
+        if "hidden" in current.attrs:
+            return True
+        current = current.parent
+    return False
+
+
 def write(tmp_path: Path, name: str, page: str) -> str:
     path = tmp_path / name
     path.write_text(page, encoding="utf-8")
@@ -637,10 +687,10 @@ def test_browser_dom_has_the_findings_and_the_script_ran(
     run = browser("--dump-dom", url)
     assert run.problems == []
     dom = parse_dom(run.stdout)
-    rows = dom.by_id("findings-table").find_all("tbody")[0].find_all("tr")
-    assert [r.attrs["data-severity"] for r in rows] == \
-        [s.finding.severity for s in rag.assessment.findings]
-    assert not any("hidden" in r.attrs for r in rows)
+    rows = finding_nodes(dom)
+    assert [r.attrs["data-finding"] for r in rows] == \
+        [s.finding.id for s in rag.assessment.findings]
+    assert not any("hidden" in n.attrs for n in dom.by_id("finding-groups").walk())
     # The filter panel is revealed only by the script: it ran under the policy.
     assert "hidden" not in dom.by_id("finding-filters").attrs
     assert dom.by_id("filter-count").text() == \
@@ -654,8 +704,8 @@ def test_browser_filter_from_fragment(rag: Report, browser: Callable[..., Run],
     run = browser("--dump-dom", url + "#sev=high,medium&status=open")
     assert run.problems == []
     dom = parse_dom(run.stdout)
-    rows = dom.by_id("findings-table").find_all("tbody")[0].find_all("tr")
-    shown = [r for r in rows if "hidden" not in r.attrs]
+    rows = finding_nodes(dom)
+    shown = [r for r in rows if not hidden(r)]
     expected = [s for s in rag.assessment.findings
                 if s.finding.severity in ("high", "medium") and s.status == "open"]
     assert 0 < len(shown) == len(expected) < len(rows)
@@ -663,6 +713,12 @@ def test_browser_filter_from_fragment(rag: Report, browser: Callable[..., Run],
                and r.attrs["data-status"] == "open" for r in shown)
     assert dom.by_id("filter-count").text() == \
         f"Filtered: showing {len(expected)} of {len(rows)} findings."
+    # An element none of whose findings pass the filter is hidden, heading and all.
+    groups = [n for n in dom.by_id("finding-groups").children
+              if isinstance(n, Node) and "finding-group" in n.classes()]
+    for group in groups:
+        inside = [n for n in group.walk() if "data-finding" in n.attrs]
+        assert ("hidden" in group.attrs) == all(hidden(n) for n in inside)
 
 
 def test_browser_without_scripts_shows_everything(rag: Report, browser: Callable[..., Run],
@@ -678,9 +734,9 @@ def test_browser_without_scripts_shows_everything(rag: Report, browser: Callable
     run = browser("--dump-dom", write(tmp_path, "inert.html", inert) + "#sev=low")
     assert run.problems == []
     dom = parse_dom(run.stdout)
-    rows = dom.by_id("findings-table").find_all("tbody")[0].find_all("tr")
+    rows = finding_nodes(dom)
     assert len(rows) == len(rag.assessment.findings)
-    assert not any("hidden" in r.attrs for r in rows)
+    assert not any("hidden" in n.attrs for n in dom.by_id("finding-groups").walk())
     assert "hidden" in dom.by_id("finding-filters").attrs
     assert dom.by_id("filter-count").text() == ""
     shot = tmp_path / "noscript.png"

@@ -1,7 +1,7 @@
 """Findings per element, for reading: each component with the findings on it and on the flows
 it sends, and one threat repeated over several of those flows folded into one entry.
 
-Only how the text and Markdown outputs show findings: the engine's findings are unchanged, and
+Only how the text, Markdown and HTML outputs show findings: the engine's findings are unchanged, and
 the machine formats (JSON, SARIF, CSV) keep one result per finding.
 """
 

@@ -13,7 +13,7 @@ import base64
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from importlib.resources import files
 
 from scoping_tui import __version__
@@ -22,8 +22,16 @@ from scoping_tui.engine.catalog import PHASES, Catalog
 from scoping_tui.engine.controls import FindingStatus, Readiness, Requirement
 from scoping_tui.engine.scope import AGENTIC_SCOPES, GENERATIVE_SCOPES, Scope
 from scoping_tui.engine.threats import SEVERITIES, Reason
+from scoping_tui.export.grouping import (
+    ElementGroup,
+    Entry,
+    FlowRef,
+    entry_count,
+    finding_count,
+    group_findings,
+)
 from scoping_tui.export.safe_markup import esc, sanitize_svg
-from scoping_tui.export.words import plural, questions_heading
+from scoping_tui.export.words import grouped_heading, plural, questions_heading, tally
 from scoping_tui.model.types import AcceptedRisk, ControlImpl
 
 STATUSES = ("open", "partially-mitigated", "mitigated", "accepted")
@@ -272,39 +280,189 @@ def _acceptance_note(status: FindingStatus) -> str:
     return ""
 
 
-def _finding_row(number: int, status: FindingStatus) -> str:
-    finding = status.finding
-    threat = finding.threat
-    stride = f'<div class="stride">STRIDE: {esc(", ".join(threat.stride))}</div>' \
-        if threat.stride else ""
-    also = ""
-    if finding.also:
-        also = (f'<div class="detail">and {len(finding.also)} more flow'
-                f'{"s" if len(finding.also) > 1 else ""} between the same components: '
-                + ", ".join(f"<code>{esc(f)}</code>" for f in finding.also) + "</div>")
-    rating = "".join(f"<li>{_prose(line)}</li>" for line in finding.rating)
+def _controls_list(status: FindingStatus) -> str:
     controls = "".join(f'<li class="yes"><code>{esc(c)}</code></li>'
                        for c in status.implemented)
     controls += "".join(f'<li class="no"><code>{esc(c)}</code></li>' for c in status.missing)
-    controls_cell = f'<ul class="ctl-list">{controls}</ul>' if controls else \
+    return f'<ul class="ctl-list">{controls}</ul>' if controls else \
         '<span class="muted">none in the catalog</span>'
+
+
+def _status_badge(status: str) -> str:
+    return (f'<span class="status st-{esc(status)}">'
+            f"{esc(_STATUS_LABELS.get(status, status))}</span>")
+
+
+def _severity_cell(status: FindingStatus) -> str:
+    finding = status.finding
+    return (f'<td><span class="badge sev-{esc(finding.severity)}">'
+            f'{esc(finding.severity.upper())}</span><div class="detail">L '
+            f"{esc(finding.likelihood)} &middot; I {esc(finding.impact)}</div></td>")
+
+
+def _threat_cell(status: FindingStatus, under: str) -> str:
+    threat = status.finding.threat
+    stride = f'<div class="stride">STRIDE: {esc(", ".join(threat.stride))}</div>' \
+        if threat.stride else ""
+    return (f'<td><span class="tid">{esc(threat.id)}</span><div>{esc(threat.title)}</div>'
+            f"{stride}{under}</td>")
+
+
+def _reasons(reasons: Iterable[Reason]) -> str:
+    return f'<ul class="reasons">{"".join(_reason(r) for r in reasons)}</ul>'
+
+
+def _rating(status: FindingStatus) -> str:
+    items = "".join(f"<li>{_prose(line)}</li>" for line in status.finding.rating)
+    return f'<ul class="rating">{items}</ul>'
+
+
+def _finding_id(finding_id: str) -> str:
+    """The id as text (to find it from the JSON or SARIF output), breakable after its ``@``."""
+    threat, at, target = finding_id.partition("@")
+    return f'<span class="fid mono">{esc(threat)}{"<wbr>" + esc(at + target) if at else ""}</span>'
+
+
+def _anchor(number: int, status: FindingStatus) -> str:
+    """The attributes of the element that stands for one finding: its anchor ``finding-N``
+    (N its place in the assessment, as in the JSON output), its id, and what the filter
+    script reads."""
+    finding = status.finding
+    return (f'id="finding-{number}" data-finding="{esc(finding.id)}" '
+            f'data-severity="{esc(finding.severity)}" data-status="{esc(status.status)}"')
+
+
+def _finding_row(number: int, status: FindingStatus, flows: Sequence[FlowRef] = ()) -> str:
+    """The row of an entry with one finding; ``flows`` gives the lines of the further flows
+    it covers."""
+    finding = status.finding
+    also = ""
+    if finding.also:
+        lines = {flow.id: flow.line for flow in flows}
+        listed = ", ".join(f"<code>{esc(f)}</code>" + (f' <span class="ln">line {lines[f]}</span>'
+                                                       if f in lines else "")
+                           for f in finding.also)
+        also = (f'<div class="detail">and {len(finding.also)} more flow'
+                f'{"s" if len(finding.also) > 1 else ""} between the same components: '
+                f"{listed}</div>")
     return (
-        f'<tr id="finding-{number}" data-severity="{esc(finding.severity)}" '
-        f'data-status="{esc(status.status)}">'
-        f'<td><span class="badge sev-{esc(finding.severity)}">{esc(finding.severity.upper())}'
-        f'</span><div class="detail">L {esc(finding.likelihood)} &middot; I '
-        f"{esc(finding.impact)}</div></td>"
-        f'<td><span class="tid">{esc(threat.id)}</span><div>{esc(threat.title)}</div>{stride}'
-        f'<span class="fid mono">{esc(finding.id)}</span></td>'
-        f"<td>{_val(finding.target_name)}<div class=\"detail\">{esc(finding.target_kind)} "
+        f'<tr class="entry" {_anchor(number, status)}>{_severity_cell(status)}'
+        + _threat_cell(status, _finding_id(finding.id))
+        + f"<td>{_val(finding.target_name)}<div class=\"detail\">{esc(finding.target_kind)} "
         f'<code>{esc(finding.target)}</code> <span class="ln">line {finding.line}</span></div>'
         f"{also}</td>"
-        f'<td><span class="status st-{esc(status.status)}">'
-        f"{esc(_STATUS_LABELS.get(status.status, status.status))}</span>"
-        f"{_acceptance_note(status)}</td>"
-        f'<td><ul class="reasons">{"".join(_reason(r) for r in finding.reasons)}</ul></td>'
-        f'<td><ul class="rating">{rating}</ul></td>'
-        f"<td>{controls_cell}</td></tr>")
+        f"<td>{_status_badge(status.status)}{_acceptance_note(status)}</td>"
+        f"<td>{_reasons(finding.reasons)}</td><td>{_rating(status)}</td>"
+        f"<td>{_controls_list(status)}</td></tr>")
+
+
+def _on(targets: Sequence[str], rest: str = "") -> str:
+    names = ", ".join(f"<code>{esc(target)}</code>" for target in targets)
+    return f'<div class="on">on {names}{rest}:</div>'
+
+
+def _per_target(entry: Entry, key: Callable[[FindingStatus], Hashable],
+                show: Callable[[FindingStatus], str]) -> str:
+    """What ``show`` shows of an entry's findings: once when they all agree, else once per
+    distinct ``key``, under the targets of the findings it stands for (worst first)."""
+    distinct: dict[Hashable, list[FindingStatus]] = {}
+    for status in entry.findings:
+        distinct.setdefault(key(status), []).append(status)
+    if len(distinct) == 1:
+        return show(entry.worst)
+    return "".join(_on([s.finding.target for s in same]) + show(same[0])
+                   for same in distinct.values())
+
+
+def _folded_row(entry: Entry, numbers: dict[str, int]) -> str:
+    """The row of one threat on several flows of an element: the worst finding's facts, and a
+    list of the flows, one item per finding with its anchor, line, severity and status. What
+    another finding says that the worst does not (reasons, rating, controls) follows the
+    worst's in its column, under the flow's name."""
+    worst = entry.worst
+    finding = worst.finding
+    covered: dict[str, list[FlowRef]] = {}
+    for flow in entry.flows:
+        covered.setdefault(flow.status.finding.id, []).append(flow)
+    items = []
+    for status in entry.findings:
+        refs = covered.get(status.finding.id, [])
+        items.append(_flow_item(numbers[status.finding.id], status, refs))
+    statuses = "".join(f"<li>{_status_badge(state)} {plural(count, 'flow')}</li>"
+                       for state, count in entry.status_counts())
+    shown = {reason.text for reason in finding.reasons}
+    why = [_on([finding.target]), _reasons(finding.reasons)]
+    for status in entry.findings[1:]:
+        differing = [r for r in status.finding.reasons if r.text not in shown]
+        if differing:
+            why += [_on([status.finding.target], ", also"), _reasons(differing)]
+    rating = _per_target(entry, lambda s: s.finding.rating, _rating)
+    controls = _per_target(entry, lambda s: (s.implemented, s.missing), _controls_list)
+    count = plural(len(entry.findings), "finding")
+    return (
+        f'<tr class="entry folded" data-severity="{esc(finding.severity)}" '
+        f'data-findings="{len(entry.findings)}">{_severity_cell(worst)}'
+        + _threat_cell(worst, f'<div class="detail">{count}, worst first</div>')
+        + f'<td>{plural(len(entry.flows), "flow")}<ul class="flows">{"".join(items)}</ul></td>'
+        f'<td><ul class="statuses">{statuses}</ul></td>'
+        f"<td>{''.join(why)}</td><td>{rating}</td><td>{controls}</td></tr>")
+
+
+def _flow_item(number: int, status: FindingStatus, refs: Sequence[FlowRef]) -> str:
+    """One finding of a folded row: its flow (and the further flows it covers), each with
+    its line, then its severity, status, acceptance and id (its likelihood and impact are in
+    its rating, in the row's rating column when they differ from the worst's)."""
+    finding = status.finding
+    flows = [f'<code>{esc(ref.id)}</code> <span class="ln">line {ref.line}</span>'
+             for ref in refs] or [f'<code>{esc(finding.target)}</code> '
+                                  f'<span class="ln">line {finding.line}</span>']
+    also = f'<div class="detail">with {", ".join(flows[1:])} (the same finding)</div>' \
+        if len(flows) > 1 else ""
+    return (f"<li {_anchor(number, status)}>{flows[0]}{also}"
+            f'<div><span class="badge sev-{esc(finding.severity)}">'
+            f"{esc(finding.severity.upper())}</span> {_status_badge(status.status)}</div>"
+            f"{_acceptance_note(status)}{_finding_id(finding.id)}</li>")
+
+
+_GROUP_COLUMNS = (
+    '<colgroup><col class="col-sev"><col class="col-threat"><col class="col-target">'
+    '<col class="col-status"><col class="col-why"><col class="col-rating">'
+    '<col class="col-controls"></colgroup>',
+    "<thead><tr><th>Severity</th><th>Threat</th><th>Target</th><th>Status</th>"
+    "<th>Why (from the model)</th><th>Rating</th><th>Controls</th></tr></thead>",
+)
+
+
+def _group_anchor(group: ElementGroup) -> str:
+    return "findings-system" if group.kind == "system" else \
+        f"findings-{group.kind}-{group.id}"
+
+
+def _group_heading(group: ElementGroup) -> str:
+    """``Bot bot agent, line 10 — 5 findings: 1 high, 4 medium; 1 accepted``."""
+    if group.kind == "system":
+        where = f'The system as a whole <span class="where">line {group.line}</span>'
+    else:
+        kind = f"{group.type} boundary" if group.kind == "boundary" else group.type
+        where = (f"{_val(group.name)} <code>{esc(group.id)}</code> "
+                 f'<span class="where">{esc(kind)}, line {group.line}</span>')
+    severities = ", ".join(f'<span class="sev-count sev-{s}">{n} {s}</span>'
+                           for s, n in group.severity_counts().items() if n)
+    resolved = group.resolved_counts()
+    return (f"<h3>{where} "
+            f'<span class="tally">&mdash; {plural(len(group.findings), "finding")}: '
+            f"{severities}{'; ' + esc(tally(resolved)) if resolved else ''}</span></h3>")
+
+
+def _group(group: ElementGroup, numbers: dict[str, int]) -> list[str]:
+    anchor = esc(_group_anchor(group))
+    rows = [_folded_row(entry, numbers) if entry.folded else
+            _finding_row(numbers[entry.worst.finding.id], entry.worst, entry.flows)
+            for entry in group.entries]
+    return [f'<div class="finding-group" id="{anchor}" data-kind="{esc(group.kind)}">',
+            _group_heading(group),
+            '<div class="table-scroll"><table class="findings">', *_GROUP_COLUMNS,
+            "<tbody>", *rows, "</tbody>", "</table></div>", "</div>"]
 
 
 def _filters(assessment: Assessment) -> list[str]:
@@ -328,22 +486,22 @@ def _filters(assessment: Assessment) -> list[str]:
 
 
 def _findings(assessment: Assessment) -> list[str]:
+    """The findings per element (see ``export.grouping``): a heading with the element's counts
+    by severity, then a table of its entries, one threat on several of its flows as one row."""
     out = ['<section id="findings" aria-labelledby="findings-h">',
            '<h2 id="findings-h">Findings</h2>']
     if not assessment.findings:
         return [*out, '<p class="empty">No catalog threat applies to this model.</p>',
                 "</section>"]
+    groups = group_findings(assessment)
+    numbers = {status.finding.id: n for n, status in enumerate(assessment.findings, 1)}
+    counts = grouped_heading(finding_count(groups), len(groups), entry_count(groups))
+    out.append(f"<p>{esc(counts)}: one threat on several flows of an element is one row.</p>")
     out += _filters(assessment)
-    out += ['<div class="table-scroll">',
-            '<table id="findings-table" class="findings">',
-            '<colgroup><col class="col-sev"><col class="col-threat"><col class="col-target">'
-            '<col class="col-status"><col class="col-why"><col class="col-rating">'
-            '<col class="col-controls"></colgroup>',
-            "<thead><tr><th>Severity</th><th>Threat</th><th>Target</th><th>Status</th>"
-            "<th>Why (from the model)</th><th>Rating</th><th>Controls</th></tr></thead>",
-            "<tbody>"]
-    out += [_finding_row(n, s) for n, s in enumerate(assessment.findings, 1)]
-    out += ["</tbody>", "</table>", "</div>",
+    out.append('<div id="finding-groups">')
+    for group in groups:
+        out += _group(group, numbers)
+    out += ["</div>",
             '<p class="muted small">Line numbers refer to the model file. Controls: '
             "&#x2713; in place on the target, &#x2717; required by the analysed phase and "
             "not in place.</p>",

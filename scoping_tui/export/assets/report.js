@@ -1,25 +1,52 @@
 (function () {
   "use strict";
   var panel = document.getElementById("finding-filters");
-  var table = document.getElementById("findings-table");
+  var container = document.getElementById("finding-groups");
   var count = document.getElementById("filter-count");
-  if (!panel || !table || !count) { return; }
-  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-severity]"));
-  var boxes = Array.prototype.slice.call(panel.querySelectorAll("input[type=checkbox]"));
+  if (!panel || !container || !count) { return; }
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+  // Each element group, its rows, and each row's findings: a row of one finding is the
+  // finding; a folded row holds one list item per finding.
+  var groups = all(container, ".finding-group").map(function (group) {
+    return {
+      node: group,
+      rows: all(group, "tr.entry").map(function (row) {
+        return { node: row,
+          findings: row.hasAttribute("data-finding") ? [row] : all(row, "[data-finding]") };
+      })
+    };
+  });
+  var total = 0;
+  groups.forEach(function (group) {
+    group.rows.forEach(function (row) { total += row.findings.length; });
+  });
+  var boxes = all(panel, "input[type=checkbox]");
   var keys = { severity: "sev", status: "status" };
   function apply() {
     var on = { severity: {}, status: {} };
     boxes.forEach(function (box) { if (box.checked) { on[box.name][box.value] = true; } });
     var shown = 0;
-    rows.forEach(function (row) {
-      var show = on.severity[row.getAttribute("data-severity")] === true &&
-        on.status[row.getAttribute("data-status")] === true;
-      row.hidden = !show;
-      if (show) { shown += 1; }
+    groups.forEach(function (group) {
+      var rowsShown = 0;
+      group.rows.forEach(function (row) {
+        var inRow = 0;
+        row.findings.forEach(function (finding) {
+          var show = on.severity[finding.getAttribute("data-severity")] === true &&
+            on.status[finding.getAttribute("data-status")] === true;
+          if (finding !== row.node) { finding.hidden = !show; }
+          if (show) { inRow += 1; }
+        });
+        row.node.hidden = inRow === 0;
+        if (inRow > 0) { rowsShown += 1; }
+        shown += inRow;
+      });
+      group.node.hidden = rowsShown === 0;
     });
-    count.textContent = shown === rows.length ?
-      "Showing all " + rows.length + " findings." :
-      "Filtered: showing " + shown + " of " + rows.length + " findings.";
+    count.textContent = shown === total ?
+      "Showing all " + total + " findings." :
+      "Filtered: showing " + shown + " of " + total + " findings.";
   }
   function fromHash() {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
