@@ -36,6 +36,8 @@ SOFTWARE_TYPES = frozenset({"agent", "orchestrator", "service", "client-app", "a
                             "guardrail", "tool", "mcp-server", "code-sandbox",
                             "training-pipeline"})
 """Components that run code someone installs: the form offers their software section."""
+BASIC_FIELDS = ("id", "name", "type", "role", "boundary", "hosting")
+"""A component's fields shown before its type's own section."""
 ORDERED_LISTS = frozenset({("system", "priorities")})
 """Lists of choices whose order means something: edited as text, not as ticks."""
 BOOLEAN_OPTIONS: tuple[tuple[str, Any], ...] = (("yes", True), ("no", False))
@@ -156,6 +158,26 @@ def form_fields(kind: str, item: dict[str, Any]) -> list[FieldSpec]:
     ctype = item.get("type")
     # Only people have a role; the field stays visible where one was written anyway.
     fields = [f for f in fields if f.rel != ("role",) or ctype == "user" or "role" in item]
+    # What the rules read most (the type's own section: an agent's model, tools and approval)
+    # comes right after the basics, before the descriptive fields.
+    basics = [f for f in fields if f.rel[0] in BASIC_FIELDS]
+    rest = [f for f in fields if f.rel[0] not in BASIC_FIELDS]
+    section = _section_fields(item, ctype)
+    heading = [FieldSpec(("#details",), "Description and data", "", "heading")] \
+        if section and rest else []
+    fields = [*basics, *section, *heading, *rest]
+    if ctype in SOFTWARE_TYPES or "software" in item:
+        node = _definitions()["softwareFacts"]
+        fields.append(FieldSpec(("software",), str(node["title"]), str(node["description"]),
+                                "heading"))
+        fields.extend(definition_fields("softwareFacts", ("software",)))
+    return fields
+
+
+def _section_fields(item: dict[str, Any], ctype: Any) -> list[FieldSpec]:
+    """The fact sections (model, agent, store, tool) a component of this type has, or a note
+    and a remove button for one it should not have."""
+    fields: list[FieldSpec] = []
     definitions = _definitions()
     for section, types in section_types().items():
         applies = ctype in types
@@ -177,11 +199,6 @@ def form_fields(kind: str, item: dict[str, Any]) -> list[FieldSpec]:
             fields.append(spec)
             if spec.rel == ("agent", "model"):
                 fields.extend(_grant_fields(item))
-    if ctype in SOFTWARE_TYPES or "software" in item:
-        node = definitions["softwareFacts"]
-        fields.append(FieldSpec(("software",), str(node["title"]), str(node["description"]),
-                                "heading"))
-        fields.extend(definition_fields("softwareFacts", ("software",)))
     return fields
 
 

@@ -43,7 +43,13 @@ async def test_f_adds_a_flow_from_the_selected_component_in_a_few_keys(sample_co
         await settle(app, pilot)
         flow = next(f for f in _data(app)["flows"] if f["id"] == "ops-agent-to-ticketing")
         assert (flow["from"], flow["to"]) == ("ops-agent", "ticketing")
-        assert _tree(app).cursor_key == ("flow", "ops-agent-to-ticketing")
+        # The cursor stays on the agent: its next flow is one key away.
+        assert _tree(app).cursor_key == ("component", "ops-agent")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
+        await pilot.press("enter", *"ops-console", "enter", "enter")
+        await settle(app, pilot)
+        assert any(f["id"] == "ops-agent-to-ops-console" for f in _data(app)["flows"])
 
 
 async def test_m_moves_a_component_into_another_boundary_and_undo_moves_it_back(
@@ -79,3 +85,30 @@ async def test_a_boundary_is_not_offered_a_place_inside_itself(sample_copy) -> N
         await pilot.press("escape")
         await settle(app, pilot)
         assert not app.workspace.dirty  # type: ignore[union-attr]
+
+
+async def test_b_adds_a_boundary_inside_the_one_under_the_cursor(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _to(pilot, app, ("boundary", "prod-account"))
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
+        await pilot.press(*"prod-vpc", "tab", *"Production VPC", "tab")
+        await pilot.press("enter", *"vpc", "enter")     # the zone kind; then focus is on Add
+        await pilot.press("enter")
+        await settle(app, pilot)
+        added = next(b for b in _data(app)["boundaries"] if b["id"] == "prod-vpc")
+        assert added == {"id": "prod-vpc", "name": "Production VPC", "kind": "vpc",
+                         "parent": "prod-account"}
+
+
+async def test_tab_from_the_tree_lands_on_the_first_field(sample_copy) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(sample_copy("ops-agent"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _to(pilot, app, ("component", "ops-agent"))
+        await pilot.press("enter", "tab")
+        await pilot.pause()
+        focused = app.screen.focused
+        assert focused is not None and focused.id == "field-id"   # the first field

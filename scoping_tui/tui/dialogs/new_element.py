@@ -54,7 +54,8 @@ class NewElementDialog(ModalScreen[NewElement | None]):
 
     def __init__(self, *, kind: str = "component", used: Collection[str],
                  components: Sequence[str], boundaries: Sequence[str],
-                 boundary: str | None = None, source: str | None = None) -> None:
+                 boundary: str | None = None, source: str | None = None,
+                 parent: str | None = None) -> None:
         super().__init__()
         self.source = source if source in components else None
         """A flow from this component: its From is set and the dialog starts on To."""
@@ -67,6 +68,8 @@ class NewElementDialog(ModalScreen[NewElement | None]):
         self.components = list(components)
         self.boundaries = list(boundaries)
         self.boundary = boundary if boundary in self.boundaries else None
+        self.parent_boundary = parent if parent in self.boundaries else None
+        """A new boundary's parent, preset (the one the tree's cursor is in)."""
         self._suggested: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -111,7 +114,9 @@ class NewElementDialog(ModalScreen[NewElement | None]):
                                  prompt="choose a kind", id="boundary-kind", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Parent")
-                    yield Select(boundaries, prompt="(none)", id="parent", compact=True)
+                    yield Select(boundaries, prompt="(none)", id="parent", compact=True,
+                                 value=self.parent_boundary if self.parent_boundary
+                                 else Select.NULL)
             yield Label("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
@@ -126,6 +131,18 @@ class NewElementDialog(ModalScreen[NewElement | None]):
             self.query_one(f"#{group}-fields").display = group == kind
         self.query_one("#name", Input).placeholder = (
             "label on diagrams (optional)" if kind == "flow" else "human-readable name")
+
+    @on(Select.Changed, "#type, #boundary, #boundary-kind, #parent")
+    def _next_after_choice(self, event: Select.Changed) -> None:
+        """Once what the element needs is chosen, Enter adds it: focus goes to the optional
+        boundary (a component with none yet), else to Add."""
+        if not isinstance(event.value, str) or isinstance(self.result(check_id=False), str):
+            return
+        boundary = self.query_one("#boundary", Select)
+        if event.select.id == "type" and self.boundaries and boundary.value is Select.NULL:
+            boundary.focus()
+        else:
+            self.query_one("#add", Button).focus()
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -172,13 +189,14 @@ class NewElementDialog(ModalScreen[NewElement | None]):
             return
         self.dismiss(result)
 
-    def result(self) -> NewElement | str:
-        """The element to add, or what is missing or wrong."""
+    def result(self, *, check_id: bool = True) -> NewElement | str:
+        """The element to add, or what is missing or wrong (``check_id``: focus a bad id)."""
         new_id = self.query_one("#id", Input).value.strip()
         name = self.query_one("#name", Input).value.strip()
         problem = id_problem(new_id, self.used)
         if problem is not None:
-            self.query_one("#id", Input).focus()
+            if check_id:
+                self.query_one("#id", Input).focus()
             return problem
         item: dict[str, Any] = {"id": new_id}
         if self.kind == "flow":

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTabs
 
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.model.paths import Path
@@ -110,6 +111,10 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "scoping-tui"
         self.sub_title = self.workspace.display_name
+        # Tab goes from the tree straight to the first field: the tab strip is switched with
+        # F2–F7 (shown in the footer) or the mouse, so it is no stop on the way.
+        for strip in self.query(ContentTabs):
+            strip.can_focus = False
         self.query_one(ModelTree).focus()
 
     def show(self, analysis: Analysis | None, busy: bool = False) -> None:

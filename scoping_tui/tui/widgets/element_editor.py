@@ -168,7 +168,10 @@ class ElementEditor(Panel):
     def compose(self) -> ComposeResult:
         yield Static("Select an element in the tree", id="element-title")
         yield Static("", id="element-problems")
-        yield VerticalScroll(id="element-form")
+        # Not a Tab stop of its own: it scrolls to whichever field has focus.
+        form = VerticalScroll(id="element-form")
+        form.can_focus = False
+        yield form
 
     # -- attributes down -------------------------------------------------------------------
 

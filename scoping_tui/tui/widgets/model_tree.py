@@ -313,6 +313,8 @@ class ModelTree(Tree[Key]):
                 tooltip="Remove the selected element and what depends on it (asks first)"),
         Binding("r", "rename", "Rename", id="tree.rename",
                 tooltip="Change the element's id and every reference to it"),
+        Binding("b", "add_boundary", "Boundary", id="tree.boundary",
+                tooltip="Add a trust boundary (inside the one the cursor is in)"),
         Binding("f", "add_flow", "Flow", id="tree.flow",
                 tooltip="Add a data flow from the selected component (choose where it goes)"),
         Binding("m", "move", "Move", id="tree.move",
@@ -491,6 +493,15 @@ class ModelTree(Tree[Key]):
             boundaries=[b for _, b in element_ids(self._data, "boundary")], boundary=boundary),
             self._added)
 
+    def action_add_boundary(self) -> None:
+        if self._editable() is None:
+            return
+        _, parent = self._add_context()
+        self.app.push_screen(NewElementDialog(
+            kind="boundary", used=used_ids(self._data), components=component_ids(self._data),
+            boundaries=[b for _, b in element_ids(self._data, "boundary")], parent=parent),
+            self._added)
+
     def action_add_flow(self) -> None:
         key = self.cursor_key
         if key is None or key[0] != "component" or self._editable() is None:
@@ -500,7 +511,7 @@ class ModelTree(Tree[Key]):
         self.app.push_screen(NewElementDialog(
             used=used_ids(self._data), components=component_ids(self._data),
             boundaries=[b for _, b in element_ids(self._data, "boundary")], source=key[1]),
-            self._added)
+            lambda result: self._added(result, stay=key))
 
     def action_move(self) -> None:
         key = self.cursor_key
@@ -541,19 +552,21 @@ class ModelTree(Tree[Key]):
             current=current if isinstance(current, str) else None,
             none_label="(no boundary: top level)"), answer)
 
-    def _added(self, result: NewElement | None) -> None:
+    def _added(self, result: NewElement | None, stay: Key | None = None) -> None:
+        """Append the new element and put the cursor on it, or keep it on ``stay`` (a flow
+        added from a component: the next flow from it is one key away)."""
         if result is None:
             return
         section = SECTION_OF[result.kind]
         item = result.item
         new_id = str(item["id"])
-        self._pending = (result.kind, new_id)
+        self._pending = stay or (result.kind, new_id)
 
         def edit(model: EditableModel) -> None:
             model.append_item(section, item)
 
         self.post_message(EditRequested(edit, f"add {result.kind} {new_id}",
-                                        select=(result.kind, new_id)))
+                                        select=stay or (result.kind, new_id)))
 
     def action_duplicate(self) -> None:
         key = self.cursor_key
