@@ -55,6 +55,7 @@ from ruamel.yaml.scalarstring import (
 from yaml.resolver import Resolver
 
 from scoping_tui.editing.merge import indent_of, is_trivia, merge, tidy
+from scoping_tui.export.words import plural
 from scoping_tui.model.emit import reads_as_text
 from scoping_tui.model.load import LoadFailure, read_bytes
 from scoping_tui.model.references import model_slots
@@ -899,21 +900,15 @@ class Removal:
 
     def summary(self) -> str:
         """``its 3 flows, 1 tool grant and 2 other references``, or empty when nothing."""
-        parts = [_plural(len(self.flows), "flow"), _plural(self.grants, "tool grant"),
-                 _plural(self.references, "other reference"),
-                 _plural(self.controls, "control entry", "control entries"),
-                 _plural(self.risks, "accepted risk")]
-        shown = [p for p in parts if p]
+        counts = [(len(self.flows), "flow", None), (self.grants, "tool grant", None),
+                  (self.references, "other reference", None),
+                  (self.controls, "control entry", "control entries"),
+                  (self.risks, "accepted risk", None)]
+        shown = [plural(count, one, many) for count, one, many in counts if count]
         if not shown:
             return ""
         return "its " + (shown[0] if len(shown) == 1 else
                          ", ".join(shown[:-1]) + " and " + shown[-1])
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    if not count:
-        return ""
-    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def plan_removal(root: Any, section: str, item_id: str) -> Removal:

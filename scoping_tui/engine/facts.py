@@ -21,6 +21,7 @@ from scoping_tui.engine.index import (
 )
 from scoping_tui.engine.scope import (
     ACTING_PERMISSIONS,
+    acts,
     effective_approval,
     grant_approval,
     unapproved_permissions,
@@ -410,17 +411,17 @@ def _output_reaches_people(ix: ModelIndex, c: Component) -> FactValue:
         return FactValue(True, (Evidence(f"its output reaches user `{user.id}` (flow "
                                          f"`{flow.id}`)", flow_path(flow)),))
 
-    def read_by_a_user(target: Component) -> bool:
-        return target.type in through and any(
-            ix.components.get(f.source) is not None and ix.components[f.source].type == "user"
-            for f in ix.incoming.get(target.id, []))
+    def user_flow_into(target: Component) -> Flow | None:
+        return next((f for f in ix.incoming.get(target.id, [])
+                     if (source := ix.components.get(f.source)) is not None
+                     and source.type == "user"), None)
 
-    shown = _first_reached(ix, c, read_by_a_user, through)
+    shown = _first_reached(
+        ix, c, lambda t: t.type in through and user_flow_into(t) is not None, through)
     if shown is not None:
         place, flow = shown
-        reader = next(f for f in ix.incoming.get(place.id, [])
-                      if ix.components.get(f.source) is not None
-                      and ix.components[f.source].type == "user")
+        reader = user_flow_into(place)
+        assert reader is not None
         return FactValue(True, (
             Evidence(f"its output goes to {_describe(place)} (flow `{flow.id}`)",
                      flow_path(flow)),
@@ -621,7 +622,7 @@ def _approval(ix: ModelIndex, c: Component) -> FactValue:
                          _field(c, "agent", "approval"))]
     if c.agent is not None and any(g.approval for g in c.agent.tools):
         evidence = [_grant_approval_evidence(c, i) for i, g in enumerate(c.agent.tools)
-                    if set(g.permissions) & ACTING_PERMISSIONS]
+                    if acts(g)]
     return FactValue(value, tuple(evidence))
 
 

@@ -87,9 +87,19 @@ GRANT_APPROVAL = {"every-action": "always", "high-risk": "conditional"}
 """How an agent's approval reads for one tool grant that does not state its own."""
 
 
+def acts(grant: ToolGrant) -> bool:
+    """The grant lets the agent do more than read."""
+    return bool(set(grant.permissions) & ACTING_PERMISSIONS)
+
+
+def _agent_level(agent: AgentFacts) -> str:
+    """The agent's own approval as a grant's level: none, conditional or always."""
+    return GRANT_APPROVAL.get(agent.approval or "none", "none")
+
+
 def grant_approval(agent: AgentFacts, grant: ToolGrant) -> str:
     """none, conditional or always: whether calls through this grant wait for a person."""
-    return grant.approval or GRANT_APPROVAL.get(agent.approval or "none", "none")
+    return grant.approval or _agent_level(agent)
 
 
 def effective_approval(component: Component) -> str | None:
@@ -99,12 +109,12 @@ def effective_approval(component: Component) -> str | None:
     agent = component.agent
     if agent is None:
         return None
-    acting = [g for g in agent.tools if set(g.permissions) & ACTING_PERMISSIONS]
+    acting = [g for g in agent.tools if acts(g)]
     if not any(g.approval for g in acting):
         return agent.approval
     levels = {grant_approval(agent, g) for g in acting}
     if agent.runs_generated_code:
-        levels.add(GRANT_APPROVAL.get(agent.approval or "none", "none"))
+        levels.add(_agent_level(agent))
     if levels == {"always"}:
         return "every-action"
     if levels == {"none"}:
@@ -120,7 +130,7 @@ def unapproved_permissions(component: Component) -> frozenset[str]:
         return frozenset()
     found = {p for g in agent.tools if grant_approval(agent, g) == "none"
              for p in g.permissions if p in ACTING_PERMISSIONS}
-    if agent.runs_generated_code and (agent.approval or "none") == "none":
+    if agent.runs_generated_code and _agent_level(agent) == "none":
         found.add("execute")
     return frozenset(found)
 

@@ -73,6 +73,13 @@ class Entry:
         statuses that occur, in order."""
         return _status_counts(tuple(flow.status for flow in self.flows) or self.findings)
 
+    def differences(self, flow: FlowRef) -> list[str]:
+        """The severity and status of one of its flows where they differ from the entry's
+        (the worst finding's)."""
+        finding = flow.status.finding
+        return [*([finding.severity] if finding.severity != self.severity else []),
+                *([flow.status.status] if flow.status.status != self.worst.status else [])]
+
 
 @dataclass(frozen=True)
 class ElementGroup:

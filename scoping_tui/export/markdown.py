@@ -229,11 +229,7 @@ def _flow_cell(entry: Entry, flow: FlowRef) -> str:
     """A flow of a folded row: its id and line, and its severity and status where they differ
     from the row's."""
     finding = flow.status.finding
-    notes = [f"line {flow.line}"]
-    if finding.severity != entry.severity:
-        notes.append(finding.severity)
-    if flow.status.status != entry.worst.status:
-        notes.append(flow.status.status)
+    notes = [f"line {flow.line}", *entry.differences(flow)]
     if not flow.primary:
         notes.append(f"one finding with {_code_span(_one_line(finding.target), in_table=True)}")
     return f"{_code_span(_one_line(flow.id), in_table=True)} ({', '.join(notes)})"

@@ -135,11 +135,7 @@ def _flow_short(entry: Entry, flow: FlowRef) -> str:
     """A flow of a folded entry, ``(line 260)`` after its id, with what differs from the
     entry's worst finding."""
     finding = flow.status.finding
-    notes = [f"line {flow.line}"]
-    if finding.severity != entry.severity:
-        notes.append(finding.severity)
-    if flow.status.status != entry.worst.status:
-        notes.append(flow.status.status)
+    notes = [f"line {flow.line}", *entry.differences(flow)]
     if not flow.primary:
         notes.append(f"one finding with `{finding.target}`")
     elif finding.assumed and flow.status is not entry.worst:
