@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.tui.app import ScopingApp, make_app
+from scoping_tui.tui.widgets.model_tree import ModelTree
 from tests.conftest import ROOT
 
 AS_OF = dt.date(2026, 11, 28)
@@ -57,3 +60,23 @@ async def until(pilot, condition, what: str = "the condition",  # type: ignore[n
             return
         await pilot.pause(step)
     raise AssertionError(f"waited in vain for {what}")
+
+
+def tree(app: ScopingApp) -> ModelTree:
+    return app.screen.query_one(ModelTree)
+
+
+def model_data(app: ScopingApp) -> Any:
+    """The model as the workspace holds it now, saved or not."""
+    assert app.workspace is not None
+    return yaml.safe_load(app.workspace.text)
+
+
+async def press_to(pilot: Any, app: ScopingApp, key: tuple[str, str], step: str = "down",
+                   limit: int = 60) -> None:
+    """Move the tree's cursor with the keyboard until it is on ``key``."""
+    for _ in range(limit):
+        if tree(app).cursor_key == key:
+            return
+        await pilot.press(step)
+    raise AssertionError(f"{key} not reached; cursor on {tree(app).cursor_key}")

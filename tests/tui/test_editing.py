@@ -19,15 +19,10 @@ from scoping_tui.tui.dialogs.new_element import NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.widgets.element_editor import ElementEditor
-from scoping_tui.tui.widgets.model_tree import ModelTree
 from scoping_tui.tui.widgets.status_bar import StatusBar
-from tests.tui.conftest import app_for, settle, until
+from tests.tui.conftest import app_for, model_data, press_to, settle, tree, until
 
 EXCESSIVE_AGENCY = "LLM06-EXCESSIVE-AGENCY@ops-agent"
-
-
-def tree(app: ScopingApp) -> ModelTree:
-    return app.screen.query_one(ModelTree)
 
 
 def editor(app: ScopingApp) -> ElementEditor:
@@ -52,21 +47,6 @@ def screen_text(app: ScopingApp) -> str:
                               app.export_screenshot()):
         lines[float(y)] = lines.get(float(y), "") + html.unescape(text).replace("\xa0", " ")
     return "\n".join(lines[y] for y in sorted(lines))
-
-
-def model_data(app: ScopingApp) -> Any:
-    assert app.workspace is not None
-    return yaml.safe_load(app.workspace.text)
-
-
-async def press_to(pilot: Any, app: ScopingApp, key: tuple[str, str], step: str = "down",
-                   limit: int = 60) -> None:
-    """Move the tree's cursor with the keyboard until it is on ``key``."""
-    for _ in range(limit):
-        if tree(app).cursor_key == key:
-            return
-        await pilot.press(step)
-    raise AssertionError(f"{key} not reached; cursor on {tree(app).cursor_key}")
 
 
 async def choose(pilot: Any, text: str) -> None:

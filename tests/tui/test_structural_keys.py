@@ -3,53 +3,31 @@ another boundary. Each is a few keystrokes, one undo, and leaves the cursor wher
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
-
-from scoping_tui.tui.app import ScopingApp
 from scoping_tui.tui.dialogs.choose import ChooseDialog
 from scoping_tui.tui.dialogs.new_element import NewElementDialog
-from scoping_tui.tui.widgets.model_tree import ModelTree
-from tests.tui.conftest import app_for, settle, until
-
-
-def _tree(app: ScopingApp) -> ModelTree:
-    return app.screen.query_one(ModelTree)
-
-
-def _data(app: ScopingApp) -> Any:
-    return yaml.safe_load(app.workspace.editable.text())  # type: ignore[union-attr]
-
-
-async def _to(pilot: Any, app: ScopingApp, key: tuple[str, str]) -> None:
-    for _ in range(80):
-        if _tree(app).cursor_key == key:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"{key} not reached")
+from tests.tui.conftest import app_for, model_data, press_to, settle, tree, until
 
 
 async def test_f_adds_a_flow_from_the_selected_component_in_a_few_keys(sample_copy) -> None:  # type: ignore[no-untyped-def]
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await _to(pilot, app, ("component", "ops-agent"))
+        await press_to(pilot, app, ("component", "ops-agent"))
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
         await pilot.press("enter", *"ticketing", "enter")   # open To, search, take it
         await pilot.pause()
         await pilot.press("enter")                          # the suggested id: add
         await settle(app, pilot)
-        flow = next(f for f in _data(app)["flows"] if f["id"] == "ops-agent-to-ticketing")
+        flow = next(f for f in model_data(app)["flows"] if f["id"] == "ops-agent-to-ticketing")
         assert (flow["from"], flow["to"]) == ("ops-agent", "ticketing")
         # The cursor stays on the agent: its next flow is one key away.
-        assert _tree(app).cursor_key == ("component", "ops-agent")
+        assert tree(app).cursor_key == ("component", "ops-agent")
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
         await pilot.press("enter", *"ops-console", "enter", "enter")
         await settle(app, pilot)
-        assert any(f["id"] == "ops-agent-to-ops-console" for f in _data(app)["flows"])
+        assert any(f["id"] == "ops-agent-to-ops-console" for f in model_data(app)["flows"])
 
 
 async def test_m_moves_a_component_into_another_boundary_and_undo_moves_it_back(
@@ -57,17 +35,17 @@ async def test_m_moves_a_component_into_another_boundary_and_undo_moves_it_back(
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await _to(pilot, app, ("component", "metrics-query"))
+        await press_to(pilot, app, ("component", "metrics-query"))
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the move dialog")
         await pilot.press("enter", *"sandbox", "enter")
         await settle(app, pilot)
-        moved = next(c for c in _data(app)["components"] if c["id"] == "metrics-query")
+        moved = next(c for c in model_data(app)["components"] if c["id"] == "metrics-query")
         assert moved["boundary"] == "sandbox"
-        assert _tree(app).cursor_key == ("component", "metrics-query")
+        assert tree(app).cursor_key == ("component", "metrics-query")
         await pilot.press("ctrl+z")
         await settle(app, pilot)
-        moved = next(c for c in _data(app)["components"] if c["id"] == "metrics-query")
+        moved = next(c for c in model_data(app)["components"] if c["id"] == "metrics-query")
         assert moved["boundary"] == "agent-runtime"
 
 
@@ -75,7 +53,7 @@ async def test_a_boundary_is_not_offered_a_place_inside_itself(sample_copy) -> N
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await _to(pilot, app, ("boundary", "ops-account"))
+        await press_to(pilot, app, ("boundary", "ops-account"))
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the move dialog")
         offered = {value for _, value in app.screen.options}  # type: ignore[attr-defined]
@@ -91,14 +69,14 @@ async def test_b_adds_a_boundary_inside_the_one_under_the_cursor(sample_copy) ->
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await _to(pilot, app, ("boundary", "prod-account"))
+        await press_to(pilot, app, ("boundary", "prod-account"))
         await pilot.press("b")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
         await pilot.press(*"prod-vpc", "tab", *"Production VPC", "tab")
         await pilot.press("enter", *"vpc", "enter")     # the zone kind; then focus is on Add
         await pilot.press("enter")
         await settle(app, pilot)
-        added = next(b for b in _data(app)["boundaries"] if b["id"] == "prod-vpc")
+        added = next(b for b in model_data(app)["boundaries"] if b["id"] == "prod-vpc")
         assert added == {"id": "prod-vpc", "name": "Production VPC", "kind": "vpc",
                          "parent": "prod-account"}
 
@@ -107,7 +85,7 @@ async def test_tab_from_the_tree_lands_on_the_first_field(sample_copy) -> None: 
     app = app_for(sample_copy("ops-agent"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await _to(pilot, app, ("component", "ops-agent"))
+        await press_to(pilot, app, ("component", "ops-agent"))
         await pilot.press("enter", "tab")
         await pilot.pause()
         focused = app.screen.focused
