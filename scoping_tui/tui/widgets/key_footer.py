@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel
 
-FIRST = ("app.save", "save", "app.undo", "undo", "tab('element')", "tab('findings')",
-         "tab('controls')", "tab('scope')", "tab('problems')", "tab('diagram')", "focus_tree")
-"""Actions shown before any other, in this order."""
-TABS = FIRST[4:10]
+TABS = ("tab('element')", "tab('findings')", "tab('controls')", "tab('scope')",
+        "tab('problems')", "tab('diagram')")
 """Drawn as bare keys and one "tabs" label when narrow: the tab strip above names them."""
-LAST = ("app.redo", "redo", "request_quit", "app.request_quit")
+FIRST = ("save", "undo", *TABS, "focus_tree")
+"""Actions shown before any other, in this order (the app's and the main screen's)."""
+LAST = ("redo", "request_quit")
 NARROW = 110
 """Below this many columns the keys are drawn compact (no padding around them)."""
 
