@@ -5,7 +5,7 @@ minimal skeleton, then a customer who chats with a web app, which calls an API, 
 agent; the agent reasons with a hosted model, reads a vector store of internal documents, looks
 orders up with a read-only tool and refunds through a tool whose refunds above 100 EUR wait for
 a person; three trust boundaries, seven flows. Prints the keys it took, apart from the text typed
-(ids and names), per step and in total, and checks the model it wrote.
+(names and the approval condition), per step and in total, and checks the model it wrote.
 
     python benchmarks/authoring.py
 """
@@ -28,23 +28,38 @@ from scoping_tui.engine.catalog import load_catalog  # noqa: E402
 from scoping_tui.model.validate import load_model  # noqa: E402
 from scoping_tui.tui.app import ScopingApp, make_app  # noqa: E402
 
-BOUNDARIES = [("internet", "Internet", "internet"), ("app-vpc", "Application VPC", "vpc"),
-              ("provider", "Model provider", "saas-provider")]
-COMPONENTS = [  # id, name, type, boundary
-    ("customer", "Customer", "user", "internet"),
-    ("web", "Web app", "client-app", "internet"),
-    ("api", "Support API", "service", "app-vpc"),
-    ("agent", "Support agent", "agent", "app-vpc"),
-    ("llm", "Hosted model", "foundation-model", "provider"),
-    ("docs", "Internal documents", "vector-store", "app-vpc"),
-    ("orders", "Order lookup", "tool", "app-vpc"),
-    ("refunds", "Refund tool", "tool", "app-vpc"),
+BOUNDARIES = [("Internet", "internet", "in"), ("Application VPC", "vpc", "vp"),
+              ("Model provider", "saas-provider", "sa")]
+"""Name, zone kind, and what a person types to find the kind."""
+COMPONENTS = [  # name, type, what is typed to find the type, boundary
+    ("Customer", "user", "u", "internet"),
+    ("Web app", "client-app", "cl", "internet"),
+    ("Support API", "service", "se", "application-vpc"),
+    ("Support agent", "agent", "ag", "application-vpc"),
+    ("Hosted model", "foundation-model", "f", "model-provider"),
+    ("Internal documents", "vector-store", "v", "application-vpc"),
+    ("Order lookup", "tool", "to", "application-vpc"),
+    ("Refund tool", "tool", "to", "application-vpc"),
 ]
-SEARCH = {"user": "u", "client-app": "cl", "service": "se", "agent": "ag",
-          "foundation-model": "f", "vector-store": "v", "tool": "to"}
-"""What a person types to find each type in the type select."""
-FLOWS = [("customer", "web"), ("web", "api"), ("api", "agent"), ("agent", "llm"),
-         ("agent", "docs"), ("agent", "orders"), ("agent", "refunds")]
+"""The ids are the ones the dialog makes from the names (Web app -> web-app)."""
+FLOWS_IN = {  # the component just added: where its flow comes from, typed to find it
+    "web-app": ("customer", "cu"),
+    "support-api": ("web-app", "we"),
+    "support-agent": ("support-api", "api"),
+    "hosted-model": ("support-agent", "ag"),
+    "internal-documents": ("support-agent", "ag"),
+    "order-lookup": ("support-agent", "ag"),
+    "refund-tool": ("support-agent", "ag"),
+}
+GRANTS = {  # a flow from the agent to a tool asks what the agent may do there
+    "order-lookup": ("re", "", ""),
+    "refund-tool": ("fi", "", "refunds above 100 EUR"),
+}
+"""Permissions typed to find them, approval typed to find it, the condition (text)."""
+
+
+def ident(name: str) -> str:
+    return name.lower().replace(" ", "-")
 
 
 class Keys:
@@ -99,24 +114,6 @@ async def to_node(keys: Keys, app: ScopingApp, key: tuple[str, str]) -> None:
                        f"{app.workspace.editable.text() if app.workspace else ''}")
 
 
-async def tab_to(keys: Keys, app: ScopingApp, field: tuple[str | int, ...]) -> None:
-    """Tab to a form field, or shift+tab when it is above the focused one (a person sees
-    where it is; the benchmark reads the form's order)."""
-    editor: Any = app.screen.query_one("#element-editor")
-    if os.environ.get("AUTHORING_TRACE"):
-        print("tab_to", field, "from", getattr(app.screen.focused, "id", None))
-    order = list(editor._widgets.values())
-    target = editor.field_widget(field)
-    here = app.screen.focused
-    back = here in order and target in order and order.index(target) < order.index(here)
-    for _ in range(80):
-        widget = editor.field_widget(field)
-        if widget is not None and app.screen.focused is widget:
-            return
-        await keys.press("shift+tab" if back else "tab")
-    raise RuntimeError(f"field {field} not reached; focus on {app.screen.focused}")
-
-
 def in_boundary(app: ScopingApp) -> str | None:
     """The boundary the tree's cursor is on or inside."""
     node: Any = app.screen.query_one("#tree").cursor_node
@@ -133,65 +130,39 @@ async def author(keys: Keys, app: ScopingApp) -> None:
     await settle(app, pilot)
 
     keys.step = "boundaries"
-    for ident, name, kind in BOUNDARIES:
+    for name, _, search in BOUNDARIES:
         await keys.press("b")
-        await keys.type(ident)
-        await keys.press("tab")
-        await keys.type(name)
-        await keys.press("tab")
-        await keys.choose(kind[:3])
-        await keys.press("enter")                         # focus is on Add
+        await keys.type(name)                             # the id follows the name
+        await keys.press("tab", *search, "enter")         # the zone kind, then add
         await settle(app, pilot)
 
     keys.step = "components"
-    for ident, name, ctype, boundary in COMPONENTS:
+    for name, _, search, boundary in COMPONENTS:
         # A new component lands in the boundary the cursor is in: move only when it is not.
         if in_boundary(app) != boundary:
             await to_node(keys, app, ("boundary", boundary))
         await keys.press("n")
-        await keys.type(ident)
-        await keys.press("tab")
         await keys.type(name)
-        await keys.press("tab")
-        await keys.choose(SEARCH[ctype])
+        await keys.press("tab", *search, "enter")         # the type, then add
+        await settle(app, pilot)
+        new = ident(name)
+        if new not in FLOWS_IN:
+            continue
+        # Its flow in, from the component just added (the cursor is on it): F.
+        keys.step = "flows"
+        _, search = FLOWS_IN[new]
+        await keys.press("F", *search)
+        if new in GRANTS:
+            permissions, approval, when = GRANTS[new]
+            await keys.press("tab", *permissions)
+            if approval:
+                await keys.press("tab", *approval)
+            if when:
+                await keys.press("tab", "tab") if not approval else await keys.press("tab")
+                await keys.type(when)
         await keys.press("enter")
         await settle(app, pilot)
-
-    keys.step = "agent"
-    await to_node(keys, app, ("component", "agent"))
-    await keys.press("enter")                             # open it in the Element tab
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "model"))
-    await keys.choose("l")
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", "add"))
-    await keys.choose("or")
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", 0, "permissions"))
-    await keys.press("space")                             # read is the first permission
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", "add"))
-    await keys.choose("re")
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", 1, "permissions"))
-    await keys.press("down", "down", "down", "down", "space")   # financial
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", 1, "approval"))
-    await keys.choose("c")
-    await settle(app, pilot)
-    await tab_to(keys, app, ("agent", "tools", 1, "approval_when"))
-    await keys.type("refunds above 100 EUR")
-    await keys.press("enter")
-    await settle(app, pilot)
-    await keys.press("f8")                                # back to the tree
-
-    keys.step = "flows"
-    for source, target in FLOWS:
-        await to_node(keys, app, ("component", source))
-        await keys.press("f")
-        await keys.choose(target[:3])
-        await keys.press("enter")                         # the suggested id
-        await settle(app, pilot)
+        keys.step = "components"
 
 
 async def main() -> int:
@@ -213,15 +184,20 @@ async def main() -> int:
         print(f"{'total':12} {sum(keys.control.values()):5} {sum(keys.typed.values()):6}")
         print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
               f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
-        agent = next(c for c in model.components if c.id == "agent").agent
-        assert agent is not None and agent.model == "llm"
+        agent = next(c for c in model.components if c.id == "support-agent").agent
+        assert agent is not None and agent.model == "hosted-model"
         grants = {(g.tool, g.permissions, g.approval, g.approval_when) for g in agent.tools}
-        assert grants == {("orders", ("read",), None, ""),
-                          ("refunds", ("financial",), "conditional", "refunds above 100 EUR")}, \
-            grants
+        assert grants == {("order-lookup", ("read",), None, ""),
+                          ("refund-tool", ("financial",), "conditional",
+                           "refunds above 100 EUR")}, grants
         types = {c.id: c.type for c in model.components}
-        assert types == {ident: ctype for ident, _, ctype, _ in COMPONENTS}, types
-        assert {(f.source, f.target) for f in model.flows} == set(FLOWS)
+        assert types == {ident(name): ctype for name, ctype, _, _ in COMPONENTS}, types
+        assert {(b.id, b.parent) for b in model.boundaries} == {
+            (ident(name), None) for name, _, _ in BOUNDARIES}, model.boundaries
+        boundaries = {c.id: c.boundary for c in model.components}
+        assert boundaries == {ident(name): where for name, _, _, where in COMPONENTS}
+        flows = {(f.source, f.target) for f in model.flows}
+        assert flows == {(source, target) for target, (source, _) in FLOWS_IN.items()}, flows
     return 0
 
 

@@ -427,11 +427,11 @@ class TestTreeEditing:
             dialog = app.screen
             assert isinstance(dialog, NewElementDialog)
             assert dialog.query_one("#kind", Select).value == "flow"  # from the cursor
-            await pilot.press(*"console-to-model", "tab", *"Direct prompts", "tab")
-            await choose(pilot, "ops-console")
-            await pilot.press("tab")
-            await choose(pilot, "ops-model")
-            await pilot.press("tab", "tab", "enter")  # Cancel, Add
+            await pilot.press(*"ops-console", "tab", *"ops-model", "tab")  # From, To
+            await pilot.press(*"Direct prompts", "tab")                       # Name
+            id_input = dialog.query_one("#id", Input)
+            assert id_input.value == "ops-console-to-ops-model"   # made from the ends
+            await pilot.press(*"console-to-model", "tab", "tab", "enter")  # Cancel, Add
             await settle(app, pilot)
             assert isinstance(app.screen, MainScreen)
             flow = next(f for f in model_data(app)["flows"] if f["id"] == "console-to-model")
@@ -448,16 +448,14 @@ class TestTreeEditing:
             await press_to(pilot, app, ("boundary", "sandbox"))
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*"scratch-store", "tab", *"Scratch files", "tab")
-            await choose(pilot, "data-store")
-            # The boundary came from the cursor: with the type chosen, focus is on Add.
-            assert app.screen.focused is not None and app.screen.focused.id == "add"
-            await pilot.press("enter")
+            # The name, then a few letters of the type; the boundary came from the cursor
+            # and the id from the name, so Enter adds it.
+            await pilot.press(*"Scratch files", "tab", *"data-s", "enter")
             await settle(app, pilot)
             added = model_data(app)["components"][-1]
-            assert added == {"id": "scratch-store", "name": "Scratch files",
+            assert added == {"id": "scratch-files", "name": "Scratch files",
                              "type": "data-store", "boundary": "sandbox"}
-            assert tree(app).cursor_key == ("component", "scratch-store")
+            assert tree(app).cursor_key == ("component", "scratch-files")
 
     @pytest.mark.parametrize("typed, message", [
         ("Bad Id", "not a valid id"),
@@ -472,7 +470,8 @@ class TestTreeEditing:
             before = app.workspace.text  # type: ignore[union-attr]
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*typed, "tab", *"Something", "enter")
+            # The name, then Tab past the type and the boundary to the id.
+            await pilot.press(*"Something", "tab", *"tool", "tab", "tab", *typed, "enter")
             await pilot.pause()
             dialog = app.screen
             assert isinstance(dialog, NewElementDialog)  # still open

@@ -15,9 +15,7 @@ async def test_f_adds_a_flow_from_the_selected_component_in_a_few_keys(sample_co
         await press_to(pilot, app, ("component", "ops-agent"))
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
-        await pilot.press("enter", *"ticketing", "enter")   # open To, search, take it
-        await pilot.pause()
-        await pilot.press("enter")                          # the suggested id: add
+        await pilot.press(*"ticketing", "enter")   # the other end, found as typed: add
         await settle(app, pilot)
         flow = next(f for f in model_data(app)["flows"] if f["id"] == "ops-agent-to-ticketing")
         assert (flow["from"], flow["to"]) == ("ops-agent", "ticketing")
@@ -25,7 +23,7 @@ async def test_f_adds_a_flow_from_the_selected_component_in_a_few_keys(sample_co
         assert tree(app).cursor_key == ("component", "ops-agent")
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
-        await pilot.press("enter", *"ops-console", "enter", "enter")
+        await pilot.press(*"console", "enter")     # part of the id is enough
         await settle(app, pilot)
         assert any(f["id"] == "ops-agent-to-ops-console" for f in model_data(app)["flows"])
 
@@ -72,13 +70,14 @@ async def test_b_adds_a_boundary_inside_the_one_under_the_cursor(sample_copy) ->
         await press_to(pilot, app, ("boundary", "prod-account"))
         await pilot.press("b")
         await until(pilot, lambda: isinstance(app.screen, NewElementDialog), "the dialog")
-        await pilot.press(*"prod-vpc", "tab", *"Production VPC", "tab")
-        await pilot.press("enter", *"vpc", "enter")     # the zone kind; then focus is on Add
-        await pilot.press("enter")
+        await pilot.press(*"Production VPC", "tab", *"vpc")   # the name, the zone kind
+        await pilot.press("tab", "tab", *"prod-vpc", "enter")  # past the parent: the id
         await settle(app, pilot)
         added = next(b for b in model_data(app)["boundaries"] if b["id"] == "prod-vpc")
         assert added == {"id": "prod-vpc", "name": "Production VPC", "kind": "vpc",
                          "parent": "prod-account"}
+        # The cursor stays on the parent: the next boundary goes beside this one.
+        assert tree(app).cursor_key == ("boundary", "prod-account")
 
 
 async def test_tab_from_the_tree_lands_on_the_first_field(sample_copy) -> None:  # type: ignore[no-untyped-def]

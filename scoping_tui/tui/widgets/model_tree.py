@@ -8,7 +8,7 @@ the workspace itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.implied import plan_flow
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.tui.dialogs.choose import NONE, ChooseDialog
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
@@ -314,9 +315,13 @@ class ModelTree(Tree[Key]):
         Binding("r", "rename", "Rename", id="tree.rename",
                 tooltip="Change the element's id and every reference to it"),
         Binding("b", "add_boundary", "Boundary", id="tree.boundary",
-                tooltip="Add a trust boundary (inside the one the cursor is in)"),
+                tooltip="Add a trust boundary inside the one the cursor is in (the cursor "
+                        "stays, so the next one goes beside it)"),
         Binding("f", "add_flow", "Flow", id="tree.flow",
                 tooltip="Add a data flow from the selected component (choose where it goes)"),
+        Binding("F", "add_flow_in", "Flow in", id="tree.flow_in",
+                tooltip="Add a data flow into the selected component (choose where it comes "
+                        "from)"),
         Binding("m", "move", "Move", id="tree.move",
                 tooltip="Move the selected component or boundary into another boundary"),
     ]
@@ -484,34 +489,44 @@ class ModelTree(Tree[Key]):
             node = node.parent
         return "component", None
 
+    def _dialog(self, **preset: Any) -> NewElementDialog:
+        return NewElementDialog(
+            used=used_ids(self._data), components=component_ids(self._data),
+            boundaries=[b for _, b in element_ids(self._data, "boundary")], data=self._data,
+            **preset)
+
     def action_add(self) -> None:
         if self._editable() is None:
             return
         kind, boundary = self._add_context()
-        self.app.push_screen(NewElementDialog(
-            kind=kind, used=used_ids(self._data), components=component_ids(self._data),
-            boundaries=[b for _, b in element_ids(self._data, "boundary")], boundary=boundary),
-            self._added)
+        self.app.push_screen(self._dialog(kind=kind, boundary=boundary), self._added)
 
     def action_add_boundary(self) -> None:
         if self._editable() is None:
             return
         _, parent = self._add_context()
-        self.app.push_screen(NewElementDialog(
-            kind="boundary", used=used_ids(self._data), components=component_ids(self._data),
-            boundaries=[b for _, b in element_ids(self._data, "boundary")], parent=parent),
-            self._added)
+        # The cursor stays where it is, so the next boundary goes beside this one.
+        here = self.cursor_key
+        self.app.push_screen(self._dialog(kind="boundary", parent=parent),
+                             lambda result: self._added(result, stay=here))
 
     def action_add_flow(self) -> None:
+        self._flow_dialog(inward=False)
+
+    def action_add_flow_in(self) -> None:
+        self._flow_dialog(inward=True)
+
+    def _flow_dialog(self, *, inward: bool) -> None:
+        """A flow from (or into) the component under the cursor; the cursor stays on it, so
+        its next flow is one key away."""
         key = self.cursor_key
         if key is None or key[0] != "component" or self._editable() is None:
-            self.notify("Put the cursor on the component the flow leaves from.",
+            where = "comes into" if inward else "leaves from"
+            self.notify(f"Put the cursor on the component the flow {where}.",
                         title="Add a flow", severity="warning")
             return
-        self.app.push_screen(NewElementDialog(
-            used=used_ids(self._data), components=component_ids(self._data),
-            boundaries=[b for _, b in element_ids(self._data, "boundary")], source=key[1]),
-            lambda result: self._added(result, stay=key))
+        end = {"target": key[1]} if inward else {"source": key[1]}
+        self.app.push_screen(self._dialog(**end), lambda result: self._added(result, stay=key))
 
     def action_move(self) -> None:
         key = self.cursor_key
@@ -561,9 +576,15 @@ class ModelTree(Tree[Key]):
         item = result.item
         new_id = str(item["id"])
         self._pending = stay or (result.kind, new_id)
-
-        def edit(model: EditableModel) -> None:
-            model.append_item(section, item)
+        if result.kind == "flow":
+            addition = plan_flow(self._data, item, result.grant)
+            edit: Callable[[EditableModel], None] = addition.apply
+            if addition.notes:
+                self.notify("; ".join(addition.notes) + " (one Ctrl+Z undoes it all).",
+                            title=f"Flow {new_id} added")
+        else:
+            def edit(model: EditableModel) -> None:
+                model.append_item(section, item)
 
         self.post_message(EditRequested(edit, f"add {result.kind} {new_id}",
                                         select=stay or (result.kind, new_id)))
