@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from scoping_tui.editing.edit import EditableModel
+from scoping_tui.editing.edit import EditableModel, Removal
 from scoping_tui.editing.implied import plan_flow
 from scoping_tui.editing.workspace import Analysis, Workspace
 from scoping_tui.tui.dialogs.choose import NONE, ChooseDialog
@@ -323,7 +323,13 @@ class ModelTree(Tree[Key]):
                 tooltip="Add a data flow into the selected component (choose where it comes "
                         "from)"),
         Binding("m", "move", "Move", id="tree.move",
-                tooltip="Move the selected component or boundary into another boundary"),
+                tooltip="Move the selected component or boundary (or the marked ones) into "
+                        "another boundary"),
+        Binding("x", "mark", "Mark", id="tree.mark",
+                tooltip="Mark the element and go to the next: m and Delete then act on every "
+                        "marked one"),
+        Binding("escape", "clear_marks", "Unmark", id="tree.unmark", show=False,
+                tooltip="Clear the marks"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -334,18 +340,27 @@ class ModelTree(Tree[Key]):
         self._data: Any = {}
         self._spec: NodeSpec | None = None
         self._pending: Key | None = None
+        self._shown: tuple[Analysis, Workspace] | None = None
+        self.marked: list[Key] = []
+        """Elements marked with x, in the order marked: what m and Delete act on."""
 
     # -- attributes down -------------------------------------------------------------------
 
     def show(self, analysis: Analysis, workspace: Workspace) -> None:
         """Rebuild from the current text, keeping expansion and the cursor's element."""
         self._workspace = workspace
+        self._shown = (analysis, workspace)
         editable = workspace.editable
         data = editable.get(()) if editable is not None else None
         self._data = data if isinstance(data, dict) else {}
         fallback = workspace.display_name if editable is not None else \
             f"{workspace.display_name} (cannot be edited: fix the YAML)"
         spec = build_spec(self._data, finding_counts(analysis), fallback)
+        present = {node.key for node in spec.walk()}
+        self.marked = [key for key in self.marked if key in present]
+        for node in spec.walk():
+            if node.key in self.marked:
+                node.label = Text.assemble(("✓ ", "bold green"), node.label)
         old = self._spec
         self._spec = spec
         if old is not None and old.shape() == spec.shape():
@@ -462,6 +477,10 @@ class ModelTree(Tree[Key]):
             self.post_message(ElementHighlighted(*key))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_marks":
+            return bool(self.marked) or False  # without marks Escape goes on to the screen
+        if action == "remove" and self.marked:
+            return True
         if action in ("duplicate", "remove", "rename"):
             key = self.cursor_key
             kinds = ID_KINDS if action == "rename" else tuple(SECTION_OF)
@@ -528,7 +547,31 @@ class ModelTree(Tree[Key]):
         end = {"target": key[1]} if inward else {"source": key[1]}
         self.app.push_screen(self._dialog(**end), lambda result: self._added(result, stay=key))
 
+    def action_mark(self) -> None:
+        key = self.cursor_key
+        if key is None or key[0] not in ID_KINDS or key[1].startswith("#"):
+            self.notify("Marks are for components, boundaries and flows.", title="Mark",
+                        severity="warning")
+            return
+        if key in self.marked:
+            self.marked.remove(key)
+        else:
+            self.marked.append(key)
+        self._show_again()
+        self.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        self.marked = []
+        self._show_again()
+
+    def _show_again(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def action_move(self) -> None:
+        if self.marked:
+            _move_marked(self)
+            return
         key = self.cursor_key
         editable = self._editable()
         if key is None or key[0] not in ("component", "boundary") or editable is None \
@@ -626,6 +669,9 @@ class ModelTree(Tree[Key]):
                                           used, action="Duplicate"), answer)
 
     def action_remove(self) -> None:
+        if self.marked:
+            _remove_marked(self)
+            return
         key = self.cursor_key
         editable = self._editable() if key is not None and key[0] in SECTION_OF else None
         if key is None or editable is None:
@@ -715,3 +761,89 @@ def _free_id(base: str, used: set[str]) -> str:
     while f"{base}-{number}" in used:
         number += 1
     return f"{base}-{number}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Several marked elements at once (x marks, m and Delete act on them)
+
+
+def _marked_boundary_field(kind: str) -> str:
+    return "boundary" if kind == "component" else "parent"
+
+
+def _merge_removals(removals: list[Removal]) -> Removal:
+    flows = tuple(dict.fromkeys(flow for removal in removals for flow in removal.flows))
+    return Removal((), flows, sum(r.grants for r in removals),
+                   sum(r.references for r in removals), sum(r.controls for r in removals),
+                   sum(r.risks for r in removals))
+
+
+def _move_marked(tree: ModelTree) -> None:
+    editable = tree._editable()
+    movable = [key for key in tree.marked if key[0] in ("component", "boundary")]
+    if editable is None or not movable:
+        tree.notify("Only components and boundaries move into a boundary.", title="Move",
+                    severity="warning")
+        return
+    excluded = {key[1] for key in movable if key[0] == "boundary"}
+    for boundary in list(excluded):
+        excluded |= _descendants(tree._data, boundary)
+    options = [(b, b) for _, b in element_ids(tree._data, "boundary") if b not in excluded]
+    names = ", ".join(element for _, element in movable)
+
+    def answer(choice: str | None) -> None:
+        if choice is None:
+            return
+
+        def move(model: EditableModel) -> None:
+            for kind, element_id in movable:
+                index = element_index(model.get(()), kind, element_id)
+                if index is None:
+                    continue
+                path = (SECTION_OF[kind], index, _marked_boundary_field(kind))
+                if choice == NONE:
+                    if model.get(path) is not None:
+                        model.delete_value(path)
+                elif model.get(path) != choice:
+                    model.set_value(path, choice)
+
+        where = "out of every boundary" if choice == NONE else f"into {choice}"
+        tree.marked = []
+        tree.post_message(EditRequested(move, f"move {len(movable)} elements {where}",
+                                        select=movable[0]))
+
+    tree.app.push_screen(ChooseDialog(f"Move {len(movable)} marked ({names}) into",
+                                      options, none_label="(no boundary: top level)"), answer)
+
+
+def _remove_marked(tree: ModelTree) -> None:
+    editable = tree._editable()
+    if editable is None:
+        return
+    marked = list(tree.marked)
+    removal = _merge_removals([editable.dependents(SECTION_OF[kind], element_id)
+                               for kind, element_id in marked])
+    # Flows that are marked themselves are not "along".
+    along = Removal((), tuple(f for f in removal.flows if ("flow", f) not in marked),
+                    removal.grants, removal.references, removal.controls, removal.risks)
+    listed = "\n".join(f"  {kind} {element_id}" for kind, element_id in marked[:12])
+    if len(marked) > 12:
+        listed += f"\n  … and {len(marked) - 12} more"
+    summary = along.summary().replace("its ", "their ", 1)
+    question = f"Delete these {len(marked)}" + (f" and {summary}" if summary else "") + \
+        f"?\n\n{listed}\n\nNothing is left pointing at them; Ctrl+Z brings it all back."
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def remove(model: EditableModel) -> None:
+            for kind, element_id in marked:
+                if element_index(model.get(()), kind, element_id) is not None:
+                    model.remove_with_dependents(SECTION_OF[kind], element_id)
+
+        tree.marked = []
+        tree.post_message(EditRequested(remove, f"delete {len(marked)} elements",
+                                        select=None))
+
+    tree.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answer)
