@@ -71,9 +71,9 @@ def make_row(status: FindingStatus) -> Row:
                        STATUS_LABEL[status.status], refs)).lower()
     cells = (
         Text(finding.severity, style=SEVERITY_STYLE.get(finding.severity, ""), end=""),
-        Text(STATUS_LABEL[status.status], style=STATUS_STYLE[status.status], end=""),
-        Text(threat.id, end=""),
         Text(finding.target, end=""),
+        Text(threat.id, end=""),
+        Text(STATUS_LABEL[status.status], style=STATUS_STYLE[status.status], end=""),
         Text(threat.title, end=""),
     )
     return Row(finding.id, finding.severity, status.status, finding.target,
@@ -195,9 +195,11 @@ class FindingsPanel(Panel):
         table: DataTable[Text] = DataTable(id="findings-table", cursor_type="row",
                                            zebra_stripes=True)
         table.add_column("Severity", key="severity")
-        table.add_column("Status", key="status")
-        table.add_column("Threat", key="threat")
+        # The target before the threat: a reviewer reads the table element by element, and
+        # at 80 columns what is right of the threat id is off screen.
         table.add_column("Target", key="target")
+        table.add_column("Threat", key="threat")
+        table.add_column("Status", key="status")
         table.add_column("Title", key="title")
         yield table
         yield Static("", id="findings-current", markup=False)
