@@ -149,7 +149,9 @@ async def test_confined_start_screen_creates_and_opens_only_inside(
         assert app.screen is questions
         assert "a symbolic link leads out" in text_of(questions.query_one("#q-error", Static))
         name.value = "guided.yaml"
-        await pilot.press("enter")
+        await pilot.press("enter")  # the review of what will be written
+        await pilot.pause()
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
     assert (model.parent / "guided.yaml").exists()

@@ -7,13 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, RadioSet, SelectionList, Static
+from textual.widgets import Input, OptionList, RadioSet, SelectionList, Static, TextArea
 
 from scoping_tui.engine.catalog import load_catalog
 from scoping_tui.model.validate import load_model
 from scoping_tui.tui.app import ScopingApp
 from scoping_tui.tui.recent import load_recent, recent_file, remember, state_dir
 from scoping_tui.tui.screens.main import MainScreen
+from scoping_tui.tui.screens.proposal_review import ProposalReviewScreen
 from scoping_tui.tui.screens.questionnaire import QuestionnaireScreen, file_name_for
 from scoping_tui.tui.screens.start import StartScreen
 from scoping_tui.util.locations import model_schema_path
@@ -169,7 +170,9 @@ def test_file_names_follow_the_system_name() -> None:
     assert file_name_for("  ***  ") == "model.yaml"
 
 
-async def test_questionnaire_end_to_end_by_keyboard_writes_a_valid_model() -> None:
+async def test_questionnaire_end_to_end_by_keyboard_writes_only_what_was_named() -> None:
+    """Issue 15's trial system, answered by keyboard: public customers, a web app, an API, an
+    agent with a read-only lookup and refunds approved above 100 EUR, one document store."""
     app = start_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await show_start(app, pilot)
@@ -177,50 +180,127 @@ async def test_questionnaire_end_to_end_by_keyboard_writes_a_valid_model() -> No
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QuestionnaireScreen)
-        # Follow-ups about agents are hidden until agents act.
+        # Questions about agents wait until an agent is named.
         assert not screen.query_one("#q-tools").display
         assert not screen.query_one("#q-trigger").display
 
-        await type_text(pilot, "Claims bot")  # replaces the selected default name
+        await type_text(pilot, "Support bot")  # replaces the selected default name
         await pilot.press("enter")  # on to the phase
         assert app.focused is screen.query_one("#a-phase", RadioSet)
-        await pilot.press("down", "enter")  # production
-        # Arrows move from the default answer.
-        await pilot.press("tab", "down", "enter")  # ownership: from model-api to fine-tuned
         await pilot.press("tab", "down", "enter")  # users: the public
-        await pilot.press("tab", "up", "enter")  # RAG: yes
-        await pilot.press("tab", "down", "down", "enter")  # agency: agents change things
+        await pilot.pause()
+        assert not screen.query_one("#q-staff_groups").display
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#a-public_groups", Input)
+        await pilot.press("tab", "tab", "tab")  # keep: Customers, a web app named Web app
+        assert app.focused is screen.query_one("#a-backend", Input)
+        await type_text(pilot, "Support API")
+        await pilot.press("tab", "tab", "tab")  # keep the hosted model and its name
+        assert app.focused is screen.query_one("#a-agents", Input)
+        await type_text(pilot, "Support agent")
         await pilot.pause()
         assert screen.query_one("#q-tools").display
-        assert screen.query_one("#q-approval").display
-        assert screen.query_one("#q-trigger").display
         await pilot.press("tab")
-        tools = screen.query_one("#a-tools", SelectionList)
+        tools = screen.query_one("#tools-0", TextArea)
         assert app.focused is tools
-        await pilot.press("space", "down", "down", "down", "space")  # + read data, + move money
-        await pilot.press("tab", "enter")  # approval: keep "high-risk"
-        await pilot.press("tab", "down", "enter")  # trigger: from a person to events
-        await pilot.pause()
-        assert set(tools.selected) == {"read-data", "write-data", "move-money"}
+        assert "Tools of Support agent" in str(screen.query_one("#q-tools Label").content)
+        await type_text(pilot, "order lookup: read")
+        await pilot.press("enter")
+        await type_text(pilot, "refunds: write, approval above 100 EUR")
+        await pilot.press("tab", "tab")  # the trigger: a person
+        assert app.focused is screen.query_one("#a-stores", TextArea)
+        await type_text(pilot, "Internal documents: product manuals, internal")
         await pilot.press("tab")
         box = screen.query_one("#file-name", Input)
-        assert app.focused is box and box.value == "claims-bot.yaml"
+        assert app.focused is box and box.value == "support-bot.yaml"
         await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ProposalReviewScreen)
+        assert "3 boundaries, 8 components and 7 flows" in str(
+            review.query_one("#summary", Static).content)
+        assert not (Path.cwd() / "support-bot.yaml").exists()  # nothing written yet
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
 
-    created = Path.cwd() / "claims-bot.yaml"
+    created = Path.cwd() / "support-bot.yaml"
     result = load_model(created)
     assert result.ok, result.diagnostics
     assert result.model is not None
-    system = result.model.system
-    assert (system.name, system.phase) == ("Claims bot", "production")
-    assert (system.generative_scope, system.agentic_scope) == (4, 4)
+    model = result.model
+    assert model.system.name == "Support bot"
+    assert len(model.components) == 8 and len(model.flows) == 7 and len(model.boundaries) == 3
+    agent = next(c for c in model.components if c.id == "support-agent").agent
+    assert agent is not None
+    refunds = next(g for g in agent.tools if g.tool == "refunds")
+    assert (refunds.approval, refunds.approval_when) == ("conditional", "above 100 EUR")
     assert app.analysis is not None and app.analysis.assessment is not None
-    assert app.analysis.assessment.generative.value == 4
-    assert app.analysis.assessment.agentic.value == 4
-    assert "financial" in created.read_text(encoding="utf-8")
+    assert app.analysis.assessment.agentic.value == 3
     assert_schema_line_works_in_a_clone(created)
+
+
+async def test_review_drops_a_part_with_its_flows_and_brings_them_back() -> None:
+    app = start_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_start(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        screen.query_one("#a-backend", Input).value = "Support API"
+        screen.query_one("#a-agents", Input).value = "Bot"
+        await pilot.pause()
+        screen.query_one("#tools-0", TextArea).text = "refunds: write, approval always"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ProposalReviewScreen)
+        items = review.query_one("#items", SelectionList)
+        assert app.focused is items
+        keys = [item.key for item in review.proposal.items]
+        summary = review.query_one("#summary", Static)
+        before = str(summary.content)
+
+        # Drop the API: its two flows go with it, and the screen says which.
+        items.highlighted = keys.index("component:support-api")
+        await pilot.press("space")
+        await pilot.pause()
+        assert review.dropped == {"component:support-api", "flow:web-app-to-support-api",
+                                  "flow:support-api-to-bot"}
+        assert "Dropped with Support API" in str(review.query_one("#cascade", Static).content)
+        assert str(summary.content) != before
+        # Keeping it again brings them back.
+        await pilot.press("space")
+        await pilot.pause()
+        assert review.dropped == frozenset()
+        # Keeping a flow whose end was dropped keeps the end again.
+        items.highlighted = keys.index("component:refunds")
+        await pilot.press("space")
+        items.highlighted = keys.index("flow:bot-to-refunds")
+        await pilot.press("space")
+        await pilot.pause()
+        assert review.dropped == frozenset()
+        await pilot.press("space")  # drop the refunds flow alone: the grant goes with it
+        # Escape goes back to the answers, as they were; nothing is written.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#a-agents", Input).value == "Bot"
+        assert list(Path.cwd().glob("*.yaml")) == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ProposalReviewScreen)
+        items = review.query_one("#items", SelectionList)
+        items.highlighted = [i.key for i in review.proposal.items].index("flow:bot-to-refunds")
+        await pilot.press("space", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    text = (Path.cwd() / "new-ai-system.yaml").read_text(encoding="utf-8")
+    assert "bot-to-refunds" not in text and "tool: refunds" not in text
+    assert "id: refunds" in text
 
 
 async def test_questionnaire_refuses_to_overwrite_and_escape_goes_back() -> None:

@@ -1,5 +1,6 @@
 """The guided questionnaire: ``QUESTIONS`` rendered generically, follow-ups shown only when they
-apply; on finish the starting model is written to a new file (never over an existing one).
+apply, a tools box for each agent named. Ctrl+S shows what it would write for review
+(``proposal_review.py``); what is kept is written to a new file (never over an existing one).
 
 The screen dismisses with the path written (None when cancelled); whoever pushed it opens the
 file (the start screen does).
@@ -25,12 +26,22 @@ from textual.widgets import (
     Label,
     RadioButton,
     RadioSet,
-    SelectionList,
     Static,
+    TextArea,
 )
 
-from scoping_tui.editing.questionnaire import MAX_NAME, QUESTIONS, Answers, Question, build_model
+from scoping_tui.editing.part_lines import parse_names
+from scoping_tui.editing.proposal import propose, starting_model
+from scoping_tui.editing.questionnaire import (
+    MAX_AGENTS,
+    MAX_NAME,
+    QUESTIONS,
+    QUESTIONS_BY_ID,
+    Answers,
+    Question,
+)
 from scoping_tui.model.schema_line import place_schema, with_schema_line
+from scoping_tui.tui.screens.proposal_review import ProposalReviewScreen
 from scoping_tui.util.confine import OutsideFolder, typed_path
 from scoping_tui.util.fileio import atomic_write_text
 
@@ -65,13 +76,6 @@ def file_name_for(system_name: str) -> str:
     return f"{slug or 'model'}.yaml"
 
 
-def _default_value(question: Question) -> str:
-    default = question.default
-    if isinstance(default, bool):
-        return "yes" if default else "no"
-    return default if isinstance(default, str) else ""
-
-
 class QuestionnaireScreen(Screen[Path | None]):
     DEFAULT_CSS = """
     QuestionnaireScreen #questions { padding: 0 2; }
@@ -80,7 +84,8 @@ class QuestionnaireScreen(Screen[Path | None]):
     QuestionnaireScreen .question-text { text-style: bold; }
     QuestionnaireScreen .help { color: $text-muted; height: auto; }
     QuestionnaireScreen RadioSet { width: 100%; }
-    QuestionnaireScreen SelectionList { height: auto; max-height: 8; }
+    QuestionnaireScreen TextArea { height: auto; min-height: 3; max-height: 8; }
+    QuestionnaireScreen .agent-tools { height: auto; }
     QuestionnaireScreen #q-error { color: $error; height: auto; margin-top: 1; }
     QuestionnaireScreen #q-buttons { height: auto; margin: 1 0; align-horizontal: right; }
     QuestionnaireScreen #q-buttons Button { margin-left: 1; }
@@ -88,53 +93,54 @@ class QuestionnaireScreen(Screen[Path | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="guided.cancel",
                 tooltip="Leave the questionnaire without writing anything"),
-        Binding("ctrl+s", "create", "Create", id="guided.create",
-                tooltip="Write the starting model to the new file and open it"),
+        Binding("ctrl+s", "create", "Review", id="guided.create",
+                tooltip="See what the answers make, keep or drop each part, then write it"),
     ]
 
     def __init__(self, folder: Path | None = None) -> None:
         super().__init__()
         self.folder = folder
         """Where a relative file name goes (default: the working folder)."""
-        self._auto_file = file_name_for(_default_value(QUESTIONS[0]) or "model")
+        self._auto_file = file_name_for(QUESTIONS[0].default or "model")
+        self._agents: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="questions"):
-            yield Static("A few questions place the system on both AWS scoping matrices; the "
-                         "answers become a commented starting model. Tab moves on; arrows and "
+            yield Static("Name the parts of the system: who uses it, through what, the model, "
+                         "the agents and their tools, the stores they search. Only what you "
+                         "name is written, and you review it first. Tab moves on; arrows and "
                          "Enter (or space) choose.", classes="intro")
             for question in QUESTIONS:
                 with Vertical(id=f"q-{question.id}", classes="question"):
-                    yield Label(question.text, classes="question-text")
+                    if not question.per_agent:
+                        yield Label(question.text, classes="question-text")
                     if question.help:
                         yield Static(question.help, classes="help", markup=False)
-                    yield self._answer_widget(question)
+                    if not question.per_agent:
+                        yield self._answer_widget(question)
                     if question.kind == "single":
                         yield Static("", id=f"h-{question.id}", classes="help", markup=False)
             with Vertical(id="q-file", classes="question"):
                 yield Label("Save the new model as", classes="question-text")
                 yield Input(self._auto_file, id="file-name",
-                            placeholder="file name, Enter creates it", compact=True)
+                            placeholder="file name, Enter reviews what will be written",
+                            compact=True)
             yield Static("", id="q-error", markup=False)
             with Horizontal(id="q-buttons"):
                 yield Button("Cancel", id="q-cancel", compact=True)
-                yield Button("Create and open", id="q-create", variant="primary",
-                             compact=True)
+                yield Button("Review…", id="q-create", variant="primary", compact=True)
         yield Footer()
 
     def _answer_widget(self, question: Question) -> Widget:
         wid = f"a-{question.id}"
         if question.kind == "text":
-            return Input(_default_value(question), id=wid, max_length=MAX_NAME, compact=True)
-        if question.kind == "multiple":
-            chosen = question.default if isinstance(question.default, tuple) else ()
-            return SelectionList[str](*[(c.label, c.value, c.value in chosen)
-                                        for c in question.choices], id=wid,
-                                        compact=True)
-        default = _default_value(question)
-        return RadioSet(*[RadioButton(c.label, c.value == default) for c in question.choices],
-                        id=wid, compact=True)
+            return Input(question.default, id=wid, max_length=MAX_NAME, compact=True,
+                         placeholder=question.placeholder)
+        if question.kind == "lines":
+            return TextArea(id=wid, compact=True, placeholder=question.placeholder)
+        return RadioSet(*[RadioButton(c.label, c.value == question.default)
+                          for c in question.choices], id=wid, compact=True)
 
     def on_mount(self) -> None:
         self.title = "scoping-tui"
@@ -153,18 +159,26 @@ class QuestionnaireScreen(Screen[Path | None]):
     # -- answers -----------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        """Question id → the answer shown (defaults where nothing is chosen)."""
+        """Question id → the answer shown (defaults where nothing is chosen); ``tools`` is
+        one text per agent named, in order."""
         found: dict[str, Any] = {}
         for question in QUESTIONS:
+            if question.per_agent:
+                # A box mounted a moment ago may not be in the DOM yet: it holds nothing.
+                found[question.id] = tuple(
+                    next((box.text for box in self.query(f"#tools-{index}")
+                          if isinstance(box, TextArea)), "")
+                    for index in range(len(self._agents)))
+                continue
             widget = self.query_one(f"#a-{question.id}")
             if isinstance(widget, Input):
                 found[question.id] = widget.value
-            elif isinstance(widget, SelectionList):
-                found[question.id] = tuple(widget.selected)
+            elif isinstance(widget, TextArea):
+                found[question.id] = widget.text
             elif isinstance(widget, RadioSet):
                 index = widget.pressed_index
                 found[question.id] = question.choices[index].value if index >= 0 \
-                    else _default_value(question)
+                    else question.default
         return found
 
     def _refresh(self) -> None:
@@ -178,9 +192,38 @@ class QuestionnaireScreen(Screen[Path | None]):
                 self.query_one(f"#h-{question.id}", Static).update(
                     chosen.help if chosen is not None else "")
 
+    def _sync_tool_boxes(self, text: str) -> None:
+        """One tools box per agent named, labelled with its name; a box no longer needed is
+        hidden, not removed, so what was typed in it comes back with the agent."""
+        try:
+            names = parse_names(text, "agents", numbered="Agent")[:MAX_AGENTS]
+        except ValueError:
+            return  # half-typed (a name twice while retyping it): keep the boxes as they are
+        self._agents = names
+        holder = self.query_one("#q-tools", Vertical)
+        boxes = list(holder.query(".agent-tools"))
+        question = QUESTIONS_BY_ID["tools"]
+        for index in range(len(boxes), len(names)):
+            box = Vertical(Label(question.text.format(agent=names[index]),
+                                 classes="question-text"),
+                           TextArea(id=f"tools-{index}", compact=True,
+                                    placeholder=question.placeholder),
+                           classes="agent-tools")
+            holder.mount(box)
+            boxes.append(box)
+        for index, shown in enumerate(boxes):
+            shown.display = index < len(names)
+            if index < len(names):
+                for label in shown.query(Label):
+                    label.update(question.text.format(agent=names[index]))
+
     @on(RadioSet.Changed)
-    @on(SelectionList.SelectedChanged)
     def _answer_changed(self) -> None:
+        self._refresh()
+
+    @on(Input.Changed, "#a-agents")
+    def _agents_changed(self, event: Input.Changed) -> None:
+        self._sync_tool_boxes(event.value)
         self._refresh()
 
     @on(Input.Changed, "#a-name")
@@ -190,9 +233,10 @@ class QuestionnaireScreen(Screen[Path | None]):
             self._auto_file = file_name_for(event.value)
             box.value = self._auto_file
 
-    @on(Input.Submitted, "#a-name")
-    def _name_submitted(self) -> None:
-        self.focus_next()
+    @on(Input.Submitted)
+    def _text_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "file-name":
+            self.focus_next()
 
     # -- finishing ---------------------------------------------------------------------------
 
@@ -208,6 +252,7 @@ class QuestionnaireScreen(Screen[Path | None]):
     @on(Input.Submitted, "#file-name")
     @on(Button.Pressed, "#q-create")
     def action_create(self) -> None:
+        """Check the answers and the file name, then show what would be written."""
         try:
             answers = Answers.from_mapping(self.values())
         except ValueError as exc:
@@ -222,8 +267,22 @@ class QuestionnaireScreen(Screen[Path | None]):
         except OutsideFolder as exc:
             self._error(f"Not created: {exc}")
             return
+        if target.exists():
+            self._error(f"{target} already exists: choose another name (nothing was "
+                        "overwritten).")
+            return
+        self._error("")
+
+        def reviewed(dropped: frozenset[str] | None) -> None:
+            if dropped is not None:
+                self._write(answers, dropped, target)
+
+        self.app.push_screen(ProposalReviewScreen(propose(answers), target.name), reviewed)
+
+    def _write(self, answers: Answers, dropped: frozenset[str], target: Path) -> None:
         try:
-            create_file(target, build_model(answers), getattr(self.app, "confine_to", None))
+            create_file(target, starting_model(answers, dropped),
+                        getattr(self.app, "confine_to", None))
         except FileExistsError:
             self._error(f"{target} already exists: choose another name (nothing was "
                         "overwritten).")
