@@ -52,6 +52,7 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
     ScalarString,
 )
+from ruamel.yaml.tokens import CommentToken
 from yaml.resolver import Resolver
 
 from scoping_tui.editing.merge import indent_of, is_trivia, merge, tidy
@@ -972,3 +973,107 @@ def _indexed(root: Any, section: str) -> Iterator[tuple[int, Any]]:
         for index, item in enumerate(items):
             if isinstance(item, Mapping):
                 yield index, item
+
+
+# ---------------------------------------------------------------------------------------------
+# Comments, for edits that reword them (a rename offering to update the old name's mentions)
+
+
+@dataclass(frozen=True)
+class CommentLine:
+    """One comment line of the file: where it is and what it says."""
+
+    line: int
+    """1-based line number in :meth:`EditableModel.text`."""
+    text: str
+    """From its ``#`` to the end of the line, trailing spaces left out."""
+
+
+def comment_lines(model: EditableModel) -> tuple[CommentLine, ...]:
+    """Every comment in the file, in file order (none inside quoted or block text)."""
+    found = {line: text for _, _, line, text in _comment_segments(model)}
+    return tuple(CommentLine(line + 1, found[line]) for line in sorted(found))
+
+
+def reword_comments(model: EditableModel, changes: Mapping[int, tuple[str, str]]) -> int:
+    """Reword comments in one edit: ``changes`` maps a 1-based line to (comment as it reads
+    now, new comment). A line whose comment no longer reads so is left alone; returns how many
+    comments changed. Nothing but comments can change, and the rest of the file keeps its
+    layout as in every edit."""
+    for _, after in changes.values():
+        if not after.startswith("#") or "\n" in after or "\r" in after:
+            raise EditError(f"{after!r} is not a one-line comment starting with #")
+    matches = [(token, index, text, changes[line + 1][1])
+               for token, index, line, text in _comment_segments(model)
+               if changes.get(line + 1, ("", ""))[0] == text]
+    if not matches:
+        return 0  # no merge to run for nothing
+
+    def edit(root: Any) -> None:
+        # The tokens found above belong to this very tree: reword them in place.
+        lines: dict[int, tuple[CommentToken, list[str]]] = {}
+        for token, index, text, after in matches:
+            _, segments = lines.setdefault(id(token), (token, token.value.split("\n")))
+            segment = segments[index]
+            cut = segment.rstrip().rfind(text)
+            segments[index] = segment[:cut] + after + segment[cut + len(text):]
+        for token, segments in lines.values():
+            token.value = "\n".join(segments)
+
+    model._apply(edit)
+    return len(matches)
+
+
+def _comment_segments(model: EditableModel) -> list[tuple[CommentToken, int, int, str]]:
+    """Each comment line ruamel holds: its token, its index in the token's lines, its 0-based
+    line in the text and its text.
+
+    ruamel keeps comments as tokens hung on the nodes around them, one token holding a run of
+    lines (``"\\n  # a\\n# b\\n"``: the rest of the line before, then two comment lines). The
+    token's mark is where its first ``#`` was read, so its other lines follow from there. Each
+    line found is checked against the text, so a mark that is off costs a comment, never the
+    wrong line.
+    """
+    lines = model._text.split("\n")
+    # A `%YAML 1.1` line put in front for parsing shifts every mark by one.
+    shift = 1 if _as_yaml_1_1(model._text) != model._text else 0
+    found: list[tuple[CommentToken, int, int, str]] = []
+    seen: set[int] = set()
+    for token in _comment_tokens(model._tree):
+        if id(token) in seen or token.start_mark is None:
+            continue
+        seen.add(id(token))
+        segments = token.value.split("\n")
+        first = next((i for i, s in enumerate(segments) if s.lstrip().startswith("#")), None)
+        if first is None:
+            continue
+        start = token.start_mark.line - shift - first
+        for index, segment in enumerate(segments):
+            text = segment.strip()
+            line = start + index
+            if not text.startswith("#") or not 0 <= line < len(lines):
+                continue
+            written = lines[line].rstrip()
+            before = written[:len(written) - len(text)]
+            if written.endswith(text) and (not before or before[-1] in " \t"):
+                found.append((token, index, line, text))
+    return found
+
+
+def _comment_tokens(node: Any) -> Iterator[CommentToken]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CommentedMap | CommentedSeq):
+            comment = item.ca
+            yield from _tokens_in([comment.comment, list(comment.items.values()),
+                                   getattr(comment, "end", None)])
+            stack.extend(item.values() if isinstance(item, CommentedMap) else item)
+
+
+def _tokens_in(held: Any) -> Iterator[CommentToken]:
+    if isinstance(held, CommentToken):
+        yield held
+    elif isinstance(held, list):
+        for item in held:
+            yield from _tokens_in(item)

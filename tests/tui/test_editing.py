@@ -17,6 +17,7 @@ from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.export_dialog import ExportDialog
 from scoping_tui.tui.dialogs.new_element import NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
+from scoping_tui.tui.dialogs.rename_element import RenameElementDialog
 from scoping_tui.tui.screens.main import MainScreen
 from scoping_tui.tui.widgets.element_editor import ElementEditor
 from scoping_tui.tui.widgets.status_bar import StatusBar
@@ -491,9 +492,9 @@ class TestTreeEditing:
             await pilot.press("r")
             await pilot.pause()
             dialog = app.screen
-            assert isinstance(dialog, RenameDialog)
+            assert isinstance(dialog, RenameElementDialog)
             assert "2 reference(s)" in str(dialog.query_one("#note", Label).content)
-            await pilot.press(*"reasoning-model", "enter")
+            await pilot.press("tab", *"reasoning-model", "enter")  # the name stays
             await settle(app, pilot)
             text = app.workspace.text  # type: ignore[union-attr]
             assert "ops-model" not in text
@@ -502,6 +503,58 @@ class TestTreeEditing:
             assert any(f["to"] == "reasoning-model" for f in data["flows"])
             assert tree(app).cursor_key == ("component", "reasoning-model")
             assert not any(d.severity == "error" for d in app.analysis.diagnostics)  # type: ignore[union-attr]
+
+    async def test_rename_takes_along_what_was_derived_from_the_old_name(
+            self, tmp_path: Path) -> None:
+        path = tmp_path / "shop.yaml"
+        path.write_text(SHOP, encoding="utf-8")
+        app = app_for(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await press_to(pilot, app, ("component", "web"))
+            await pilot.press("r")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, RenameElementDialog)
+            assert app.focused is dialog.query_one("#new-name", Input)
+            await pilot.press(*"Web", "space", *"app")  # replaces the selected old name
+            await pilot.pause()
+            # The id was made from the name, so it follows it.
+            assert dialog.query_one("#new-id", Input).value == "web-app"
+            listing = dialog.query_one("#derived", SelectionList)
+            labels = [str(listing.get_option_at_index(i).prompt)
+                      for i in range(listing.option_count)]
+            assert labels[0] == "flow web-to-api: id web-to-api → web-app-to-api"
+            assert any(label.startswith("system description: Customers use Web app")
+                       for label in labels)
+            assert any(label.startswith("comment on line 6: # Web app is") for label in labels)
+            assert len(listing.selected) == len(labels) == 5
+            # Skip the flow's name: it stays as written.
+            skipped = next(i for i, label in enumerate(labels) if "name of flow" in label)
+            await pilot.press("tab", "tab")
+            assert app.focused is listing
+            listing.highlighted = skipped
+            await pilot.press("space")
+            await pilot.pause()
+            assert len(listing.selected) == 4
+            dialog.query_one("#new-name", Input).focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, MainScreen)
+            text = app.workspace.text  # type: ignore[union-attr]
+            data = model_data(app)
+            assert data["components"][0] == {"id": "web-app", "name": "Web app",
+                                              "type": "client-app"}
+            assert [f["id"] for f in data["flows"]] == ["web-app-to-api", "website-feed"]
+            assert data["flows"][1]["to"] == "web-app"
+            assert data["system"]["description"].startswith("Customers use Web app")
+            assert data["flows"][0]["name"] == "Web requests"  # skipped
+            assert "# Web app is the public front end" in text
+            assert tree(app).cursor_key == ("component", "web-app")
+            # One undo takes it all back.
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert app.workspace.text == SHOP  # type: ignore[union-attr]
 
     async def test_renaming_in_the_form_follows_the_element(self, sample_copy) -> None:  # type: ignore[no-untyped-def]
         app = app_for(sample_copy("ops-agent"))
@@ -563,6 +616,31 @@ class TestTreeEditing:
             ids = [c["id"] for c in model_data(app)["components"]]
             assert ids[ids.index("restart-service") + 1] == "restart-service-copy"
             assert tree(app).cursor_key == ("component", "restart-service-copy")
+
+
+SHOP = """\
+version: 1
+system:
+  name: Shop
+  description: Customers use Web to reach the API.
+components:
+  # Web is the public front end.
+  - id: web
+    name: Web
+    type: client-app
+  - id: api
+    name: API
+    type: service
+    description: Called by Web only.
+flows:
+  - id: web-to-api
+    name: Web requests
+    from: web
+    to: api
+  - id: website-feed
+    from: api
+    to: web
+"""
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

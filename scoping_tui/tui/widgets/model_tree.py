@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from scoping_tui.editing.derived import DerivedChange, derived_changes, rename_with
 from scoping_tui.editing.edit import EditableModel, Removal
 from scoping_tui.editing.implied import plan_flow
 from scoping_tui.editing.workspace import Analysis, Workspace
@@ -25,6 +26,7 @@ from scoping_tui.tui.dialogs.choose import NONE, ChooseDialog
 from scoping_tui.tui.dialogs.confirm import ConfirmDialog
 from scoping_tui.tui.dialogs.new_element import NewElement, NewElementDialog
 from scoping_tui.tui.dialogs.rename import RenameDialog
+from scoping_tui.tui.dialogs.rename_element import RenameChoice, RenameElementDialog
 from scoping_tui.tui.messages import EditRequested, ElementHighlighted, ElementSelected
 
 Key = tuple[str, str]
@@ -313,7 +315,8 @@ class ModelTree(Tree[Key]):
         Binding("delete", "remove", "Delete", id="tree.delete",
                 tooltip="Remove the selected element and what depends on it (asks first)"),
         Binding("r", "rename", "Rename", id="tree.rename",
-                tooltip="Change the element's id and every reference to it"),
+                tooltip="Change its name and id; references and what was made from the old "
+                        "name follow"),
         Binding("b", "add_boundary", "Boundary", id="tree.boundary",
                 tooltip="Add a trust boundary inside the one the cursor is in (the cursor "
                         "stays, so the next one goes beside it)"),
@@ -720,22 +723,35 @@ class ModelTree(Tree[Key]):
             return
         kind, old = key
         count = len(editable.references(old))
-        note = (f"{count} reference(s) to it will be updated too." if count
-                else "Nothing refers to it yet.")
+        note = (f"{count} reference(s) to its id will be updated too." if count
+                else "Nothing refers to its id yet.")
+        found = next((item for _, item in section_items(self._data, SECTION_OF[kind])
+                      if item.get("id") == old), {})
+        name = found.get("name")
+        old_name = name if isinstance(name, str) else ""
 
-        def answer(new_id: str | None) -> None:
-            if new_id is None or new_id == old:
+        def derive(new_id: str, new_name: str) -> tuple[DerivedChange, ...]:
+            return derived_changes(editable, old, new_id, old_name=old_name,
+                                   new_name=new_name or old_name)
+
+        def answer(choice: RenameChoice | None) -> None:
+            if choice is None:
                 return
-            self._pending = (kind, new_id)
+            self._pending = (kind, choice.new_id)
 
             def rename(model: EditableModel) -> None:
-                model.rename_id(old, new_id)
+                rename_with(model, old, choice.new_id, new_name=choice.new_name,
+                            changes=choice.changes)
 
-            self.post_message(EditRequested(rename, f"rename {kind} {old} to {new_id}",
-                                            select=(kind, new_id)))
+            what = f"rename {kind} {old}" + (f" to {choice.new_id}" if choice.new_id != old
+                                             else f" to {choice.new_name!r}")
+            if choice.changes:
+                what += f" and {len(choice.changes)} derived"
+            self.post_message(EditRequested(rename, what, select=(kind, choice.new_id)))
 
-        self.app.push_screen(RenameDialog(f"Rename {kind} {old}", old,
-                                          used_ids(self._data) - {old}, note=note), answer)
+        self.app.push_screen(RenameElementDialog(
+            f"Rename {kind} {old}", old, old_name, used_ids(self._data) - {old}, derive,
+            note=note), answer)
 
 
 def _descendants(data: Any, boundary: str) -> set[str]:
