@@ -6,6 +6,7 @@ agent; the agent reasons with a hosted model, reads a vector store of internal d
 orders up with a read-only tool and refunds through a tool whose refunds above 100 EUR wait for
 a person; three trust boundaries, seven flows. Prints the keys it took, apart from the text typed
 (names and the approval condition), per step and in total, and checks the model it wrote.
+Then the same system through the guided start (Ctrl+G): the answers, the review, the file.
 
     python benchmarks/authoring.py
 """
@@ -165,7 +166,70 @@ async def author(keys: Keys, app: ScopingApp) -> None:
         keys.step = "components"
 
 
+GUIDED_TOOLS = ("Order lookup: read", "Refund tool: financial, approval refunds above 100 EUR")
+
+
+async def guided(keys: Keys, app: ScopingApp) -> None:
+    """The guided start, answered by keyboard as a person would, then the review."""
+    await keys.pilot.pause()
+    await keys.press("ctrl+g")
+    keys.step = "answers"
+    await keys.type("Support bot")
+    await keys.press("enter")                      # on to the phase: prototype
+    await keys.press("tab", "down", "enter")       # used by the public
+    await keys.press("tab")
+    await keys.type("Customer")                    # the public group
+    await keys.press("tab", "tab", "tab")          # a web app, named Web app
+    await keys.type("Support API")
+    await keys.press("tab", "tab")                 # a hosted model
+    await keys.type("Hosted model")
+    await keys.press("tab")
+    await keys.type("Support agent")
+    await keys.press("tab")
+    await keys.type(GUIDED_TOOLS[0])
+    await keys.press("enter")
+    await keys.type(GUIDED_TOOLS[1])
+    await keys.press("tab", "tab")                 # started by a person
+    await keys.type("Internal documents")
+    await keys.press("tab", "enter")               # the file name, then the review
+    keys.step = "review"
+    await keys.press("ctrl+s")
+    await settle(app, keys.pilot)
+
+
+def print_keys(title: str, keys: Keys) -> None:
+    print(f"{title}\n{'step':12} {'keys':>5} {'typed':>6}")
+    for step in keys.control:
+        print(f"{step:12} {keys.control[step]:5} {keys.typed[step]:6}")
+    print(f"{'total':12} {sum(keys.control.values()):5} {sum(keys.typed.values()):6}")
+
+
+async def main_guided() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        app = make_app(None, catalog=load_catalog(), as_of=dt.date(2026, 12, 4))
+        app.debounce_seconds = 0.0
+        async with app.run_test(size=(120, 40)) as pilot:
+            keys = Keys(pilot)
+            await guided(keys, app)
+        result = load_model(Path(tmp) / "support-bot.yaml")
+        model = result.model
+        assert model is not None, [d.format() for d in result.diagnostics]
+        print_keys("\nguided start (Ctrl+G), same system", keys)
+        print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
+              f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
+        agent = next(c for c in model.components if c.id == "support-agent").agent
+        assert agent is not None and agent.model == "hosted-model"
+        grants = {(g.tool, g.permissions, g.approval, g.approval_when) for g in agent.tools}
+        assert grants == {("order-lookup", ("read",), None, ""),
+                          ("refund-tool", ("financial",), "conditional",
+                           "refunds above 100 EUR")}, grants
+        assert {c.id for c in model.components} == {ident(n) for n, *_ in COMPONENTS}
+        assert len(model.boundaries) == 3 and len(model.flows) == 7
+
+
 async def main() -> int:
+    await main_guided()
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         app = make_app(None, catalog=load_catalog(), as_of=dt.date(2026, 12, 4))
@@ -178,10 +242,7 @@ async def main() -> int:
         result = load_model(Path(tmp) / "my-system.yaml")
         model = result.model
         assert model is not None, [d.format() for d in result.diagnostics]
-        print(f"{'step':12} {'keys':>5} {'typed':>6}")
-        for step in keys.control:
-            print(f"{step:12} {keys.control[step]:5} {keys.typed[step]:6}")
-        print(f"{'total':12} {sum(keys.control.values()):5} {sum(keys.typed.values()):6}")
+        print_keys("\nfrom the minimal skeleton, part by part in the tree", keys)
         print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
               f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
         agent = next(c for c in model.components if c.id == "support-agent").agent
