@@ -20,15 +20,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from scoping_tui.editing.edit import EditableModel, comment_lines, reword_comments
+from scoping_tui.editing.edit import (
+    ID_PATTERN,
+    ID_SECTIONS,
+    EditableModel,
+    comment_lines,
+    reword_comments,
+)
 
 ChangeKind = Literal["id", "text", "comment"]
-ID_SECTIONS = (("boundaries", "boundary"), ("components", "component"), ("flows", "flow"))
+_KIND_OF = {"boundaries": "boundary", "components": "component", "flows": "flow"}
 TEXT_KEYS = frozenset({"name", "description", "approval_when", "reason", "evidence"})
 """Free-text fields a person writes prose in (the schema's strings with no pattern or enum,
 less those that name other things: owner, provider, base model, packages, tags, ticket)."""
-MAX_ID = 64
-_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def derived_changes(model: EditableModel, old_id: str, new_id: str, *,
             if item_id == old_id:
                 continue
             renamed = part.sub(lambda _: new_id, item_id)
-            if renamed != item_id and _ID_RE.match(renamed) and renamed not in used:
+            if renamed != item_id and ID_PATTERN.match(renamed) and renamed not in used:
                 used.add(renamed)
                 changes.append(DerivedChange("id", f"{kind} {item_id}", item_id, renamed))
     own = _own_name_path(data, old_id)
@@ -143,13 +147,13 @@ def rename_with(model: EditableModel, old_id: str, new_id: str, *, new_name: str
 
 
 def _id_items(data: Mapping[str, Any]) -> Iterable[tuple[int, str, str]]:
-    for section, kind in ID_SECTIONS:
+    for section in ID_SECTIONS:
         items = data.get(section)
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
             if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                yield index, kind, item["id"]
+                yield index, _KIND_OF[section], item["id"]
 
 
 def _ids(data: Mapping[str, Any]) -> set[str]:
@@ -159,7 +163,7 @@ def _ids(data: Mapping[str, Any]) -> set[str]:
 def _own_name_path(data: Any, item_id: str) -> tuple[str | int, ...] | None:
     if not isinstance(data, Mapping):
         return None
-    for section, _ in ID_SECTIONS:
+    for section in ID_SECTIONS:
         items = data.get(section)
         if isinstance(items, list):
             for index, item in enumerate(items):
@@ -187,8 +191,7 @@ def _place(data: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
     field = str(path[-1]).replace("_", " ")
     if path[0] == "system":
         return f"system {field}"
-    kinds = {"boundaries": "boundary", "components": "component", "flows": "flow",
-             "controls": "control", "accepted_risks": "accepted risk"}
+    kinds = {**_KIND_OF, "controls": "control", "accepted_risks": "accepted risk"}
     if len(path) >= 2 and isinstance(path[1], int):
         item = data.get(str(path[0]), [])[path[1]]
         name = item.get("id") or item.get("control") or item.get("finding") or path[1] + 1
