@@ -28,6 +28,9 @@ SUPPORT_BOT: dict[str, Any] = {
 }
 
 
+SECTION_OF = {"boundary": "boundaries", "component": "components", "flow": "flows"}
+
+
 def load(text: str) -> SystemModel:
     result = load_text(text, "new.yaml", checks=[scope_mismatches])
     assert result.model is not None, [d.format() for d in result.diagnostics]
@@ -99,7 +102,7 @@ def test_store_lines_and_names() -> None:
 
 def test_the_trial_system_comes_out_as_stated_and_nothing_more() -> None:
     answers = Answers.from_mapping(SUPPORT_BOT)
-    model = load(starting_model(answers))
+    model = load(starting_model(propose(answers)))
     assert ids(model, "boundaries") == {"internet", "cloud-account", "model-provider"}
     assert {(c.id, c.type) for c in model.components} == {
         ("customers", "user"), ("web-app", "client-app"), ("support-api", "service"),
@@ -120,7 +123,7 @@ def test_the_trial_system_comes_out_as_stated_and_nothing_more() -> None:
 
 def test_no_security_fact_is_asserted() -> None:
     """Encryption, authentication, tenancy and data classes nobody typed stay unstated."""
-    model = load(starting_model(Answers.from_mapping(SUPPORT_BOT)))
+    model = load(starting_model(propose(Answers.from_mapping(SUPPORT_BOT))))
     for flow in model.flows:
         assert (flow.authenticated, flow.encrypted, flow.data, flow.protocol) == \
             (None, None, (), None)
@@ -128,7 +131,7 @@ def test_no_security_fact_is_asserted() -> None:
     assert store.data == ("internal",)  # typed: "product manuals, internal"
     assert store.store is None or (store.store.multi_tenant, store.store.encrypted_at_rest) \
         == (None, None)
-    text = starting_model(Answers.from_mapping(SUPPORT_BOT))
+    text = starting_model(propose(Answers.from_mapping(SUPPORT_BOT)))
     for fact in ("multi_tenant", "encrypted", "authenticated", "identity", "pii"):
         assert fact not in text.split("version: 1")[1]
 
@@ -138,7 +141,7 @@ def test_only_stated_parts_a_staff_chat_bot_with_no_agents() -> None:
                                     "staff_groups": "Support staff, Admins",
                                     "front_end": "chat", "front_end_name": "Slack bot",
                                     "model_name": "Claude"})
-    model = load(starting_model(answers))
+    model = load(starting_model(propose(answers)))
     assert {(c.id, c.type) for c in model.components} == {
         ("support-staff", "user"), ("admins", "user"), ("slack-bot", "client-app"),
         ("claude", "foundation-model")}
@@ -152,7 +155,7 @@ def test_event_started_agents_get_no_flow_from_people() -> None:
         "name": "Ops", "users": "staff", "front_end": "none", "ownership": "fine-tuned",
         "agents": "Triage, Fixer", "trigger": "event",
         "tools": ["tickets: read", "deploy: execute\ntickets: write"]})
-    model = load(starting_model(answers))
+    model = load(starting_model(propose(answers)))
     flows = {(f.source, f.target) for f in model.flows}
     assert not any(target in ("triage", "fixer") for _, target in flows)
     assert ("employees", "fine-tuned-model") in flows  # people use the model directly
@@ -177,14 +180,13 @@ def test_every_combination_is_valid_and_every_item_can_be_dropped(
         "stores": "Docs: internal"})
     expected = {"consumer-app": 1, "enterprise-app": 2, "model-api": 3, "fine-tuned": 4,
                 "self-trained": 5}[ownership]
-    model = load(starting_model(answers))
-    assert generative_scope(model).value == expected
     proposal = propose(answers)
+    model = load(starting_model(proposal))
+    assert generative_scope(model).value == expected
     assert len(ids(model, "components")) == proposal.counts()["component"]
     for item in proposal.items[::3]:
-        dropped = load_allowing_orphans(starting_model(answers, {item.key}))
-        assert item.id not in ids(dropped, f"{item.kind.replace('y', 'ie')}s"
-                                  if item.kind == "boundary" else f"{item.kind}s")
+        dropped = load_allowing_orphans(starting_model(proposal, {item.key}))
+        assert item.id not in ids(dropped, SECTION_OF[item.kind])
 
 
 def test_dropping_a_part_drops_what_needs_it_and_no_more() -> None:
@@ -194,23 +196,23 @@ def test_dropping_a_part_drops_what_needs_it_and_no_more() -> None:
         "flow:web-app-to-support-api", "flow:support-api-to-support-agent"]
     assert [i.key for i in proposal.requirements("flow:support-agent-to-refunds")] == [
         "component:support-agent", "component:refunds"]
-    model = load(starting_model(answers, {"component:refunds", "boundary:model-provider"}))
+    model = load(starting_model(proposal, {"component:refunds", "boundary:model-provider"}))
     agent = next(c for c in model.components if c.id == "support-agent").agent
     assert agent is not None and [g.tool for g in agent.tools] == ["order-lookup"]
     assert "refunds" not in ids(model, "components")
     assert next(c for c in model.components if c.id == "foundation-model").boundary is None
     # The grant goes with its flow; the tool stays.
-    model = load_allowing_orphans(starting_model(answers, {"flow:support-agent-to-order-lookup"}))
+    model = load_allowing_orphans(starting_model(proposal, {"flow:support-agent-to-order-lookup"}))
     agent = next(c for c in model.components if c.id == "support-agent").agent
     assert agent is not None and [g.tool for g in agent.tools] == ["refunds"]
     assert "order-lookup" in ids(model, "components")
     # Without its model, the agent names none.
-    model = load(starting_model(answers, {"component:foundation-model"}))
+    model = load(starting_model(proposal, {"component:foundation-model"}))
     agent = next(c for c in model.components if c.id == "support-agent").agent
     assert agent is not None and agent.model is None
     # Everything dropped: still a valid (empty) model.
     everything = {item.key for item in proposal.items}
-    assert load(starting_model(answers, everything)).components == ()
+    assert load(starting_model(proposal, everything)).components == ()
 
 
 def test_the_proposal_reads_as_a_review() -> None:
@@ -225,7 +227,7 @@ def test_the_proposal_reads_as_a_review() -> None:
 
 
 def test_the_trial_system_raises_findings_only_from_what_was_stated() -> None:
-    model = load(starting_model(Answers.from_mapping(SUPPORT_BOT)))
+    model = load(starting_model(propose(Answers.from_mapping(SUPPORT_BOT))))
     findings = derive_findings(model, load_catalog())
     threats = {f.threat.id for f in findings}
     # A wrong default once asserted a shared store; nothing here says so.
@@ -237,18 +239,18 @@ def test_the_trial_system_raises_findings_only_from_what_was_stated() -> None:
 
 
 def test_header_points_at_the_schema_and_says_what_is_left_out() -> None:
-    text = starting_model(Answers())
+    text = starting_model(propose(Answers()))
     lines = text.splitlines()
     assert lines[0] == f"# yaml-language-server: $schema={model_schema_path().as_posix()}"
     assert "left out on" in text and "question for the review" in text
-    assert starting_model(Answers(), schema_ref="../schemas/x.json").startswith(
+    assert starting_model(propose(Answers()), schema_ref="../schemas/x.json").startswith(
         "# yaml-language-server: $schema=../schemas/x.json\n")
 
 
 @pytest.mark.parametrize("answers", [Answers(), Answers.from_mapping(SUPPORT_BOT)])
 def test_the_starting_model_is_editable_without_noise(answers: Answers) -> None:
     """Written the way ruamel would write it, so the first edit's diff is one line."""
-    text = starting_model(answers)
+    text = starting_model(propose(answers))
     model = EditableModel.from_text(text)
     assert model.text() == text
     model.set_value(("system", "phase"), "production")
@@ -264,7 +266,7 @@ def test_any_name_round_trips(name: str) -> None:
     one_line = " ".join(name.split())
     answers = Answers.from_mapping({**SUPPORT_BOT, "name": name, "agents": one_line[:40],
                                     "backend": name})
-    model = load(starting_model(answers))
+    model = load(starting_model(propose(answers)))
     assert model.system.name == name.strip()
     names = {c.name for c in model.components}
     assert one_line[:40].strip() in names and one_line in names

@@ -56,7 +56,9 @@ class Proposed:
     detail: str = ""
     """Component type, boundary kind, or for a flow what its grant allows."""
     boundary: str = ""
-    """For a component: the boundary it sits in; for a flow: its source (``source``)."""
+    """For a component: the boundary it sits in."""
+    source: str = ""
+    """For a flow: the component it comes from."""
     target: str = ""
     """For a flow: the component it goes to."""
     fields: tuple[Field, ...] = ()
@@ -74,7 +76,7 @@ class Proposed:
     def requires(self) -> tuple[str, ...]:
         """Keys of the items this one cannot be written without."""
         if self.kind == "flow":
-            return (f"component:{self.boundary}", f"component:{self.target}")
+            return (f"component:{self.source}", f"component:{self.target}")
         return ()
 
 
@@ -112,7 +114,7 @@ class Proposal:
         if item.kind == "component":
             where = f" in {names[item.boundary]}" if item.boundary else ""
             return f"{item.name} ({item.detail}){where}"
-        text = f"{names[item.boundary]} → {names[item.target]}"
+        text = f"{names[item.source]} → {names[item.target]}"
         return f"{text}: {item.detail}" if item.detail else text
 
     def counts(self, dropped: Collection[str] = ()) -> dict[Kind, int]:
@@ -183,8 +185,8 @@ class _Builder:
     def flow(self, source: Proposed, target: Proposed, name: str,
              grant: Grant | None = None, detail: str = "") -> None:
         fid = self.free_id(f"{source.id}-to-{target.id}", "flow")
-        self.flows.append(Proposed("flow", fid, name, detail, source.id, target.id,
-                                   grant=grant))
+        self.flows.append(Proposed("flow", fid, name, detail, source=source.id,
+                                   target=target.id, grant=grant))
 
 
 def propose(answers: Answers) -> Proposal:
@@ -303,21 +305,21 @@ def _allows(line: ToolLine) -> str:
 # Text
 
 
-def starting_model(answers: Answers, dropped: Collection[str] = (), *,
-                schema_ref: str | None = None) -> str:
-    """The model of what the user keeps of :func:`propose` (YAML text, valid, commented).
+def starting_model(proposal: Proposal, dropped: Collection[str] = (), *,
+                   schema_ref: str | None = None) -> str:
+    """The model of what the user keeps of a :func:`propose` (YAML text, valid, commented).
 
     ``dropped`` holds the keys of the items left out (what needs them goes too).
     ``schema_ref`` is what the ``yaml-language-server`` line points editors at.
     """
-    proposal = propose(answers)
+    answers = proposal.answers
     gone = proposal.dropped_with(dropped)
     kept = [item for item in proposal.items if item.key not in gone]
     kept_ids = {item.id for item in kept}
     grants: dict[str, list[Grant]] = {}
     for item in kept:
         if item.grant is not None:
-            grants.setdefault(item.boundary, []).append(item.grant)
+            grants.setdefault(item.source, []).append(item.grant)
     ref = schema_ref if schema_ref is not None else model_schema_path().as_posix()
     name = " ".join(answers.name.split())
     lines = [
@@ -337,7 +339,7 @@ def starting_model(answers: Answers, dropped: Collection[str] = (), *,
                   for b in kept if b.kind == "boundary"]
     components = [_component_item(c, kept_ids, grants.get(c.id, []))
                   for c in kept if c.kind == "component"]
-    flows = [Item([Field("id", f.id), Field("name", f.name), Field("from", f.boundary),
+    flows = [Item([Field("id", f.id), Field("name", f.name), Field("from", f.source),
                    Field("to", f.target)]) for f in kept if f.kind == "flow"]
     if boundaries:
         emit_items(lines, "boundaries", boundaries, gap=False)

@@ -20,16 +20,14 @@ from scoping_tui.editing.proposal import Proposal, Proposed
 _KIND_LABEL = {"boundary": "boundary ", "component": "component", "flow": "flow     "}
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s" if word != "boundary" \
-        else f"{count} boundaries"
+_PLURAL = {"boundary": "boundaries", "component": "components", "flow": "flows"}
 
 
 def summary(proposal: Proposal, dropped: frozenset[str]) -> str:
-    counts = proposal.counts(dropped)
-    return (f"Writes {_plural(counts['boundary'], 'boundary')}, "
-            f"{_plural(counts['component'], 'component')} and "
-            f"{_plural(counts['flow'], 'flow')}.")
+    """``Writes 3 boundaries, 8 components and 7 flows.``"""
+    parts = [f"{count} {kind if count == 1 else _PLURAL[kind]}"
+             for kind, count in proposal.counts(dropped).items()]
+    return f"Writes {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 class ProposalReviewScreen(Screen[frozenset[str] | None]):

@@ -31,7 +31,7 @@ from textual.widgets import (
 )
 
 from scoping_tui.editing.part_lines import parse_names
-from scoping_tui.editing.proposal import propose, starting_model
+from scoping_tui.editing.proposal import Proposal, propose, starting_model
 from scoping_tui.editing.questionnaire import (
     MAX_AGENTS,
     MAX_NAME,
@@ -273,15 +273,17 @@ class QuestionnaireScreen(Screen[Path | None]):
             return
         self._error("")
 
+        proposal = propose(answers)
+
         def reviewed(dropped: frozenset[str] | None) -> None:
             if dropped is not None:
-                self._write(answers, dropped, target)
+                self._write(proposal, dropped, target)
 
-        self.app.push_screen(ProposalReviewScreen(propose(answers), target.name), reviewed)
+        self.app.push_screen(ProposalReviewScreen(proposal, target.name), reviewed)
 
-    def _write(self, answers: Answers, dropped: frozenset[str], target: Path) -> None:
+    def _write(self, proposal: Proposal, dropped: frozenset[str], target: Path) -> None:
         try:
-            create_file(target, starting_model(answers, dropped),
+            create_file(target, starting_model(proposal, dropped),
                         getattr(self.app, "confine_to", None))
         except FileExistsError:
             self._error(f"{target} already exists: choose another name (nothing was "
