@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from scoping_tui.editing.derived import derived_changes, rename_with
+from scoping_tui.editing.derived import RenameSource, derived_changes, rename_with
 from scoping_tui.editing.edit import EditableModel, EditError, comment_lines, reword_comments
 
 MODEL = """\
@@ -47,8 +47,8 @@ accepted_risks:
 
 
 def changes_for(text: str, old: str, new: str, old_name: str = "", new_name: str = ""):  # type: ignore[no-untyped-def]
-    return derived_changes(EditableModel.from_text(text), old, new, old_name=old_name,
-                           new_name=new_name)
+    return derived_changes(RenameSource.of(EditableModel.from_text(text)), old, new,
+                           old_name=old_name, new_name=new_name)
 
 
 def test_ids_made_from_the_old_id_follow_it_as_whole_parts() -> None:
@@ -95,7 +95,7 @@ def test_a_dashed_id_is_matched_in_prose() -> None:
 
 def test_the_rename_and_what_it_takes_along_are_one_edit() -> None:
     model = EditableModel.from_text(MODEL)
-    changes = derived_changes(model, "web", "storefront", old_name="Web",
+    changes = derived_changes(RenameSource.of(model), "web", "storefront", old_name="Web",
                               new_name="Storefront")
     chosen = [c for c in changes if c.where != "name of component web-cache"]
     rename_with(model, "web", "storefront", new_name="Storefront", changes=chosen)
@@ -122,7 +122,8 @@ def test_the_rename_and_what_it_takes_along_are_one_edit() -> None:
 
 def test_a_name_change_alone_keeps_the_id() -> None:
     model = EditableModel.from_text(MODEL)
-    changes = derived_changes(model, "web", "web", old_name="Web", new_name="Shop front")
+    changes = derived_changes(RenameSource.of(model), "web", "web", old_name="Web",
+                              new_name="Shop front")
     assert {c.kind for c in changes} == {"text", "comment"}
     rename_with(model, "web", "web", new_name="Shop front", changes=changes)
     data = yaml.safe_load(model.text())

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from scoping_tui.editing.edit import (
     ID_PATTERN,
     ID_SECTIONS,
+    CommentLine,
     EditableModel,
     comment_lines,
     reword_comments,
@@ -85,24 +86,37 @@ def _reword(text: str, old_id: str, new_id: str, old_name: str, new_name: str) -
     return out
 
 
-def derived_changes(model: EditableModel, old_id: str, new_id: str, *,
+@dataclass(frozen=True)
+class RenameSource:
+    """What a rename is proposed against: the document as data, and its comments. Read once
+    when a rename dialog opens, not again at each key typed in it."""
+
+    data: Mapping[str, Any]
+    comments: tuple[CommentLine, ...]
+
+    @classmethod
+    def of(cls, model: EditableModel) -> RenameSource:
+        data = model.get((), {})
+        return cls(data if isinstance(data, Mapping) else {}, comment_lines(model))
+
+
+def derived_changes(source: RenameSource, old_id: str, new_id: str, *,
                     old_name: str = "", new_name: str = "") -> tuple[DerivedChange, ...]:
     """Every id, text and comment derived from the element's old id or name, with what it
     would read after the rename (ids that would be invalid or taken are left out)."""
-    data = model.get((), {})
-    if not isinstance(data, Mapping):
-        return ()
+    data = source.data
     changes: list[DerivedChange] = []
     used = _ids(data) - {old_id} | {new_id}
     if old_id != new_id:
         part = _id_part(old_id)
-        for _, kind, item_id in _id_items(data):
+        for section, _, item_id in _id_items(data):
             if item_id == old_id:
                 continue
             renamed = part.sub(lambda _: new_id, item_id)
             if renamed != item_id and ID_PATTERN.match(renamed) and renamed not in used:
                 used.add(renamed)
-                changes.append(DerivedChange("id", f"{kind} {item_id}", item_id, renamed))
+                changes.append(DerivedChange("id", f"{_KIND_OF[section]} {item_id}", item_id,
+                                             renamed))
     own = _own_name_path(data, old_id)
     for path, text in _texts(data):
         if path == own:
@@ -110,7 +124,7 @@ def derived_changes(model: EditableModel, old_id: str, new_id: str, *,
         after = _reword(text, old_id, new_id, old_name, new_name)
         if after != text:
             changes.append(DerivedChange("text", _place(data, path), text, after, path))
-    for comment in comment_lines(model):
+    for comment in source.comments:
         after = _reword(comment.text, old_id, new_id, old_name, new_name)
         if after != comment.text:
             changes.append(DerivedChange("comment", f"comment on line {comment.line}",
@@ -146,14 +160,15 @@ def rename_with(model: EditableModel, old_id: str, new_id: str, *, new_name: str
 # ---------------------------------------------------------------------------------------------
 
 
-def _id_items(data: Mapping[str, Any]) -> Iterable[tuple[int, str, str]]:
+def _id_items(data: Mapping[str, Any]) -> Iterable[tuple[str, int, str]]:
+    """(section, index, id) of every boundary, component and flow with an id."""
     for section in ID_SECTIONS:
         items = data.get(section)
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
             if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                yield index, _KIND_OF[section], item["id"]
+                yield section, index, item["id"]
 
 
 def _ids(data: Mapping[str, Any]) -> set[str]:
@@ -163,13 +178,8 @@ def _ids(data: Mapping[str, Any]) -> set[str]:
 def _own_name_path(data: Any, item_id: str) -> tuple[str | int, ...] | None:
     if not isinstance(data, Mapping):
         return None
-    for section in ID_SECTIONS:
-        items = data.get(section)
-        if isinstance(items, list):
-            for index, item in enumerate(items):
-                if isinstance(item, Mapping) and item.get("id") == item_id:
-                    return (section, index, "name")
-    return None
+    return next(((section, index, "name") for section, index, found in _id_items(data)
+                 if found == item_id), None)
 
 
 def _texts(node: Any, path: tuple[str | int, ...] = ()

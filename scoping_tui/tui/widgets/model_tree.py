@@ -18,7 +18,12 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from scoping_tui.editing.derived import DerivedChange, derived_changes, rename_with
+from scoping_tui.editing.derived import (
+    DerivedChange,
+    RenameSource,
+    derived_changes,
+    rename_with,
+)
 from scoping_tui.editing.edit import EditableModel, Removal
 from scoping_tui.editing.implied import plan_flow
 from scoping_tui.editing.workspace import Analysis, Workspace
@@ -725,13 +730,13 @@ class ModelTree(Tree[Key]):
         count = len(editable.references(old))
         note = (f"{count} reference(s) to its id will be updated too." if count
                 else "Nothing refers to its id yet.")
-        found = next((item for _, item in section_items(self._data, SECTION_OF[kind])
-                      if item.get("id") == old), {})
-        name = found.get("name")
+        path = element_path(self._data, kind, old)
+        name = editable.get((*path, "name")) if path is not None else None
         old_name = name if isinstance(name, str) else ""
+        source = RenameSource.of(editable)
 
         def derive(new_id: str, new_name: str) -> tuple[DerivedChange, ...]:
-            return derived_changes(editable, old, new_id, old_name=old_name,
+            return derived_changes(source, old, new_id, old_name=old_name,
                                    new_name=new_name or old_name)
 
         def answer(choice: RenameChoice | None) -> None:
