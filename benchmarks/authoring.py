@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scoping_tui.engine.catalog import load_catalog  # noqa: E402
+from scoping_tui.model.types import SystemModel  # noqa: E402
 from scoping_tui.model.validate import load_model  # noqa: E402
 from scoping_tui.tui.app import ScopingApp, make_app  # noqa: E402
 
@@ -204,63 +206,55 @@ def print_keys(title: str, keys: Keys) -> None:
     print(f"{'total':12} {sum(keys.control.values()):5} {sum(keys.typed.values()):6}")
 
 
-async def main_guided() -> None:
+Drive = Callable[[Keys, ScopingApp], Awaitable[None]]
+
+
+async def run(drive: Drive, file: str, title: str) -> SystemModel:
+    """Drive a fresh app in an empty folder, print its keys, check what it wrote to ``file``
+    as both paths must have it; the model, for the checks particular to one path."""
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         app = make_app(None, catalog=load_catalog(), as_of=dt.date(2026, 12, 4))
         app.debounce_seconds = 0.0
         async with app.run_test(size=(120, 40)) as pilot:
             keys = Keys(pilot)
-            await guided(keys, app)
-        result = load_model(Path(tmp) / "support-bot.yaml")
-        model = result.model
-        assert model is not None, [d.format() for d in result.diagnostics]
-        print_keys("\nguided start (Ctrl+G), same system", keys)
-        print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
-              f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
-        agent = next(c for c in model.components if c.id == "support-agent").agent
-        assert agent is not None and agent.model == "hosted-model"
-        grants = {(g.tool, g.permissions, g.approval, g.approval_when) for g in agent.tools}
-        assert grants == {("order-lookup", ("read",), None, ""),
-                          ("refund-tool", ("financial",), "conditional",
-                           "refunds above 100 EUR")}, grants
-        assert {c.id for c in model.components} == {ident(n) for n, *_ in COMPONENTS}
-        assert len(model.boundaries) == 3 and len(model.flows) == 7
+            await drive(keys, app)
+        result = load_model(Path(tmp) / file)
+    model = result.model
+    assert model is not None, [d.format() for d in result.diagnostics]
+    print_keys(title, keys)
+    print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
+          f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
+    agent = next(c for c in model.components if c.id == "support-agent").agent
+    assert agent is not None and agent.model == "hosted-model"
+    grants = {(g.tool, g.permissions, g.approval, g.approval_when) for g in agent.tools}
+    assert grants == {("order-lookup", ("read",), None, ""),
+                      ("refund-tool", ("financial",), "conditional",
+                       "refunds above 100 EUR")}, grants
+    assert {c.id for c in model.components} == {ident(n) for n, *_ in COMPONENTS}
+    assert len(model.boundaries) == 3 and len(model.flows) == 7
+    return model
+
+
+async def by_tree(keys: Keys, app: ScopingApp) -> None:
+    await author(keys, app)
+    await keys.press("ctrl+s")
+    await settle(app, keys.pilot)
 
 
 async def main() -> int:
-    await main_guided()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.chdir(tmp)
-        app = make_app(None, catalog=load_catalog(), as_of=dt.date(2026, 12, 4))
-        app.debounce_seconds = 0.0
-        async with app.run_test(size=(120, 40)) as pilot:
-            keys = Keys(pilot)
-            await author(keys, app)
-            await keys.press("ctrl+s")
-            await settle(app, pilot)
-        result = load_model(Path(tmp) / "my-system.yaml")
-        model = result.model
-        assert model is not None, [d.format() for d in result.diagnostics]
-        print_keys("\nfrom the minimal skeleton, part by part in the tree", keys)
-        print(f"\nwrote {len(model.boundaries)} boundaries, {len(model.components)} components, "
-              f"{len(model.flows)} flows; {len(result.diagnostics)} problems")
-        agent = next(c for c in model.components if c.id == "support-agent").agent
-        assert agent is not None and agent.model == "hosted-model"
-        grants = {(g.tool, g.permissions, g.approval, g.approval_when) for g in agent.tools}
-        assert grants == {("order-lookup", ("read",), None, ""),
-                          ("refund-tool", ("financial",), "conditional",
-                           "refunds above 100 EUR")}, grants
-        types = {c.id: c.type for c in model.components}
-        assert types == {ident(name): ctype for name, ctype, _, _ in COMPONENTS}, types
-        assert {(b.id, b.parent) for b in model.boundaries} == {
-            (ident(name), None) for name, _, _ in BOUNDARIES}, model.boundaries
-        boundaries = {c.id: c.boundary for c in model.components}
-        assert boundaries == {ident(name): where for name, _, _, where in COMPONENTS}
-        flows = {(f.source, f.target) for f in model.flows}
-        assert flows == {(source, target) for target, (source, _) in FLOWS_IN.items()}, flows
+    await run(guided, "support-bot.yaml", "\nguided start (Ctrl+G), same system")
+    model = await run(by_tree, "my-system.yaml",
+                      "\nfrom the minimal skeleton, part by part in the tree")
+    types = {c.id: c.type for c in model.components}
+    assert types == {ident(name): ctype for name, ctype, _, _ in COMPONENTS}, types
+    assert {(b.id, b.parent) for b in model.boundaries} == {
+        (ident(name), None) for name, _, _ in BOUNDARIES}, model.boundaries
+    boundaries = {c.id: c.boundary for c in model.components}
+    assert boundaries == {ident(name): where for name, _, _, where in COMPONENTS}
+    flows = {(f.source, f.target) for f in model.flows}
+    assert flows == {(source, target) for target, (source, _) in FLOWS_IN.items()}, flows
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(asyncio.run(main()))
