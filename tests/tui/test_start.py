@@ -49,6 +49,15 @@ async def show_start(app: ScopingApp, pilot) -> StartScreen:  # type: ignore[no-
     return app.screen
 
 
+async def open_guided(app: ScopingApp, pilot) -> QuestionnaireScreen:  # type: ignore[no-untyped-def]
+    """The guided start, opened from the start screen with its key."""
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, QuestionnaireScreen)
+    return screen
+
+
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*["space" if c == " " else c for c in text])
 
@@ -176,10 +185,7 @@ async def test_questionnaire_end_to_end_by_keyboard_writes_only_what_was_named()
     app = start_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await show_start(app, pilot)
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await open_guided(app, pilot)
         # Questions about agents wait until an agent is named.
         assert not screen.query_one("#q-tools").display
         assert not screen.query_one("#q-trigger").display
@@ -244,10 +250,7 @@ async def test_review_drops_a_part_with_its_flows_and_brings_them_back() -> None
     app = start_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await show_start(app, pilot)
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await open_guided(app, pilot)
         screen.query_one("#a-backend", Input).value = "Support API"
         screen.query_one("#a-agents", Input).value = "Bot"
         await pilot.pause()
@@ -309,10 +312,7 @@ async def test_questionnaire_refuses_to_overwrite_and_escape_goes_back() -> None
     app = start_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start = await show_start(app, pilot)
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await open_guided(app, pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
