@@ -211,7 +211,7 @@ class Answers:
                 raise ValueError(f"{key}: {len(value)} characters; at most {MAX_NAME} fit")
             object.__setattr__(self, key, value)
         if len(self.agents) > MAX_AGENTS:
-            raise ValueError(f"agents: {len(self.agents)}; at most {MAX_AGENTS}")
+            raise ValueError(f"agents: {len(self.agents)} named; at most {MAX_AGENTS}")
         names = [agent.name.lower() for agent in self.agents]
         if len(set(names)) != len(names):
             raise ValueError("agents: a name is used twice")
@@ -256,8 +256,6 @@ def _parsed(label: str, parse: Any, text: str) -> Any:
 
 def _agents(values: Mapping[str, Any]) -> tuple[AgentAnswer, ...]:
     names = parse_names(str(values.get("agents", "")), "agents", numbered="Agent")
-    if len(names) > MAX_AGENTS:
-        raise ValueError(f"agents: {len(names)} named; at most {MAX_AGENTS}")
     texts = values.get("tools", ())
     texts = (texts,) if isinstance(texts, str) else tuple(_texts(texts))
     agents = []
